@@ -1,0 +1,63 @@
+import { readFileSync } from 'node:fs';
+import { Args, Command, Flags } from '@oclif/core';
+import { parseKeyValues } from '../cli/overrides.js';
+import { BROKER_CONFIG } from '../engine/config/broker-config.js';
+import { parseProperties } from '../engine/config/properties.js';
+import { KtServer } from '../engine/kt-server.js';
+import { createLogger, parseLogLevel } from '../engine/logger.js';
+
+export default class ServerStart extends Command {
+  static override summary = 'Start a kt server (broker and controller), like kafka-server-start.sh.';
+  static override description =
+    'With no arguments, starts a combined broker+controller on localhost:9092 with its data under the system temp dir. ' +
+    'Give a Kafka-style server.properties file to configure it, and --override to change single keys.';
+  static override examples = [
+    '<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> config/server.properties',
+    '<%= config.bin %> <%= command.id %> --override listeners=PLAINTEXT://localhost:19092 --override log.dirs=/var/lib/kt',
+  ];
+  static override args = {
+    config: Args.string({ description: 'server.properties file', required: false }),
+  };
+  static override flags = {
+    override: Flags.string({ description: 'Override a config key: key=value (repeatable)', multiple: true, default: [] }),
+    'log-level': Flags.string({ description: 'debug, info, warn or error', default: process.env.KT_LOG_LEVEL ?? 'info' }),
+  };
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(ServerStart);
+    const settings = new Map<string, string>();
+    try {
+      if (args.config) for (const [k, v] of parseProperties(readFileSync(args.config, 'utf8'))) settings.set(k, v);
+      for (const [k, v] of parseKeyValues(flags.override, '--override')) settings.set(k, v);
+    } catch (err) {
+      this.error((err as Error).message.replace(/^ENOENT: /, ''), { exit: 1 });
+    }
+
+    const log = createLogger(parseLogLevel(flags['log-level']));
+    let server: KtServer;
+    try {
+      server = new KtServer({ overrides: settings, logger: log });
+    } catch (err) {
+      this.error((err as Error).message, { exit: 1 });
+    }
+    log.info(`KtConfig values:\n${[...BROKER_CONFIG.keys()].sort().map((k) => `\t${k} = ${String(server.config.get(k) ?? 'null')}`).join('\n')}`);
+    for (const unknown of server.config.unknownKeys()) log.warn(`The configuration '${unknown}' was supplied but isn't a known config.`);
+
+    try {
+      await server.start();
+    } catch (err) {
+      this.error((err as Error).message, { exit: 1 });
+    }
+
+    await new Promise<void>((resolve) => {
+      const stop = () => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        server.stop().then(resolve, resolve);
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
+  }
+}

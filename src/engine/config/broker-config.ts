@@ -1,0 +1,126 @@
+/**
+ * Broker and controller configuration: Kafka's keys, types and docs. The defaults are kt's zero-config
+ * ones, which follow Kafka's sample KRaft config (config/kraft/reconfig-server.properties): a combined
+ * broker+controller, node 1, PLAINTEXT on localhost:9092, CONTROLLER on localhost:9093, and logs under
+ * the system temp dir; where that sample is silent, Kafka's own default stands.
+ */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { atLeast, type ConfigKey, defineConfig, oneOf, ResolvedConfig } from './config-def.js';
+
+const k = (name: string, type: ConfigKey['type'], def: string | null, doc: string, extra: Partial<ConfigKey> = {}): ConfigKey => ({
+  name,
+  type,
+  default: def,
+  doc,
+  ...extra,
+});
+
+export const BROKER_CONFIG = defineConfig([
+  k('process.roles', 'list', 'broker,controller', 'The roles this process plays: broker, controller, or both.', {
+    validate: oneOf('broker', 'controller'),
+  }),
+  k('node.id', 'int', '1', 'The node id of this server.', { validate: atLeast(0) }),
+  k('listeners', 'string', 'PLAINTEXT://localhost:9092,CONTROLLER://localhost:9093', 'Listener URIs, NAME://host:port; port 0 picks a free port.'),
+  k('advertised.listeners', 'string', null, 'Listeners published to clients, if different from listeners.'),
+  k('controller.listener.names', 'string', 'CONTROLLER', 'Names of the listeners used by the controller.'),
+  k('inter.broker.listener.name', 'string', 'PLAINTEXT', 'Listener used between brokers.'),
+  k('listener.security.protocol.map', 'string', 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL', 'Listener name to security protocol.'),
+  k('controller.quorum.bootstrap.servers', 'list', 'localhost:9093', 'Controller endpoints to bootstrap the quorum.'),
+  k('controller.quorum.voters', 'list', '', 'Static controller quorum voters, id@host:port.'),
+  k('broker.rack', 'string', null, 'Rack of this broker.'),
+  k('log.dirs', 'string', join(tmpdir(), 'kraft-combined-logs'), 'Directories holding the log data, comma separated.'),
+  k('log.dir', 'string', join(tmpdir(), 'kafka-logs'), 'Log directory, used when log.dirs is not set.'),
+  k('socket.request.max.bytes', 'int', '104857600', 'Largest request the server accepts; larger frames close the connection.', { validate: atLeast(1) }),
+  k('connections.max.idle.ms', 'long', '600000', 'Idle connections are closed after this long.', { validate: atLeast(1) }),
+  k('queued.max.request.bytes', 'long', '-1', 'Bytes of requests queued per connection before reading pauses; -1 means kt picks 16 MiB.'),
+  k('num.partitions', 'int', '1', 'Default partitions for auto-created topics.', { validate: atLeast(1) }),
+  k('default.replication.factor', 'int', '1', 'Default replication factor for auto-created topics.', { validate: atLeast(1) }),
+  k('auto.create.topics.enable', 'boolean', 'true', 'Create topics on first use in Metadata and Produce.'),
+  k('delete.topic.enable', 'boolean', 'true', 'Allow topics to be deleted.'),
+  k('message.max.bytes', 'int', '1048588', 'Largest record batch size allowed (topic config max.message.bytes).', { validate: atLeast(0) }),
+  k('min.insync.replicas', 'int', '1', 'Replicas that must acknowledge an acks=all produce.', { validate: atLeast(1) }),
+  k('offsets.topic.num.partitions', 'int', '50', 'Partitions of __consumer_offsets.', { validate: atLeast(1) }),
+  k('offsets.topic.replication.factor', 'int', '1', 'Replication factor of __consumer_offsets.', { validate: atLeast(1) }),
+  k('offsets.retention.minutes', 'int', '10080', 'Committed offsets of an empty group expire after this long.'),
+  k('transaction.state.log.replication.factor', 'int', '1', 'Replication factor of __transaction_state.'),
+  k('transaction.state.log.min.isr', 'int', '1', 'min.insync.replicas of __transaction_state.'),
+  k('group.initial.rebalance.delay.ms', 'int', '3000', 'Wait for more members before the first rebalance of a new group.'),
+  k('group.min.session.timeout.ms', 'int', '6000', 'Smallest session timeout a member may ask for.'),
+  k('group.max.session.timeout.ms', 'int', '1800000', 'Largest session timeout a member may ask for.'),
+  k('log.segment.bytes', 'int', '1073741824', 'Segment size.', { validate: atLeast(14) }),
+  k('log.roll.hours', 'int', '168', 'Roll a segment after this long.'),
+  k('log.roll.ms', 'long', null, 'Roll a segment after this long; overrides log.roll.hours.'),
+  k('log.retention.hours', 'int', '168', 'Delete segments older than this.'),
+  k('log.retention.minutes', 'int', null, 'Delete segments older than this; overrides log.retention.hours.'),
+  k('log.retention.ms', 'long', null, 'Delete segments older than this; overrides log.retention.minutes.'),
+  k('log.retention.bytes', 'long', '-1', 'Delete old segments beyond this size per partition.'),
+  k('log.retention.check.interval.ms', 'long', '300000', 'How often retention runs.', { validate: atLeast(1) }),
+  k('log.cleanup.policy', 'list', 'delete', 'delete, compact, or both.', { validate: oneOf('delete', 'compact') }),
+  k('log.cleaner.delete.retention.ms', 'long', '86400000', 'How long tombstones are kept in compacted topics.'),
+  k('log.cleaner.dedupe.buffer.size', 'long', '134217728', 'Memory for the compaction offset map.'),
+  k('log.index.interval.bytes', 'int', '4096', 'Bytes between offset index entries.'),
+  k('log.index.size.max.bytes', 'int', '10485760', 'Largest offset index size.'),
+  k('log.segment.delete.delay.ms', 'long', '60000', 'Delay before a deleted segment is removed from disk.'),
+  k('log.flush.interval.messages', 'long', '9223372036854775807', 'Records appended before an fsync.'),
+  k('log.flush.interval.ms', 'long', null, 'Milliseconds before an fsync; unset leaves it to the OS.'),
+  k('log.message.timestamp.type', 'string', 'CreateTime', 'CreateTime or LogAppendTime.', { validate: oneOf('CreateTime', 'LogAppendTime') }),
+  k('compression.type', 'string', 'producer', 'Final compression of topics.', {
+    validate: oneOf('producer', 'uncompressed', 'gzip', 'snappy', 'lz4', 'zstd'),
+  }),
+  k('fetch.max.bytes', 'int', '57671680', 'Largest fetch response.'),
+  k('unclean.leader.election.enable', 'boolean', 'false', 'Allow out-of-sync replicas to become leader.'),
+]);
+
+export interface Listener {
+  name: string;
+  host: string;
+  port: number;
+}
+
+export function parseListeners(text: string): Listener[] {
+  if (text.trim() === '') return [];
+  return text.split(',').map((item) => {
+    const m = /^\s*([A-Za-z0-9_]+):\/\/(\[[^\]]*\]|[^:]*):(\d+)\s*$/.exec(item);
+    if (!m) throw new Error(`Invalid listener "${item.trim()}": expected NAME://host:port`);
+    return { name: m[1].toUpperCase(), host: m[2].replace(/^\[|\]$/g, ''), port: Number(m[3]) };
+  });
+}
+
+export class BrokerConfig extends ResolvedConfig {
+  readonly nodeId: number;
+  readonly listeners: Listener[];
+  readonly controllerListenerNames: string[];
+
+  constructor(overrides: ReadonlyMap<string, string> = new Map()) {
+    super(BROKER_CONFIG, overrides);
+    this.nodeId = this.int('node.id');
+    this.listeners = parseListeners(this.str('listeners'));
+    this.controllerListenerNames = this.str('controller.listener.names').split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
+    const names = new Set<string>();
+    for (const l of this.listeners) {
+      if (names.has(l.name)) throw new Error(`Listener ${l.name} is defined twice in listeners`);
+      names.add(l.name);
+    }
+  }
+
+  /** Listeners that serve clients (every listener not named in controller.listener.names). */
+  get brokerListeners(): Listener[] {
+    return this.listeners.filter((l) => !this.controllerListenerNames.includes(l.name));
+  }
+
+  get logDirs(): string[] {
+    const dirs = this.isOverridden('log.dirs') || !this.isOverridden('log.dir') ? this.str('log.dirs') : this.str('log.dir');
+    return dirs.split(',').map((d) => d.trim()).filter(Boolean);
+  }
+
+  /** advertised.listeners when set, else listeners; a blank host is advertised as localhost. */
+  advertisedListeners(boundPorts: ReadonlyMap<string, number>): Listener[] {
+    const text = this.str('advertised.listeners');
+    const base = text ? parseListeners(text) : this.listeners;
+    return base.map((l) => {
+      const port = l.port === 0 ? (boundPorts.get(l.name) ?? 0) : l.port;
+      return { name: l.name, host: l.host === '' || l.host === '0.0.0.0' ? 'localhost' : l.host, port };
+    });
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * EndTxn (API key 26).
+ *
+ * Valid versions: 0-4 (upstream 0-5; v5 is still unstable upstream). Flexible versions: 3+.
+ * Served by: broker.
+ *
+ * v0: commit or abort a transaction.
+ * v1: no wire change; throttling happens after the response is sent.
+ * v2: no wire change; PRODUCER_FENCED may be returned.
+ * v3: first flexible version.
+ * v4: no wire change; TRANSACTION_ABORTABLE may be returned (KIP-890).
+ * v5 (unstable, not declared): epoch bump per transaction; response returns producer id and epoch.
+ */
+import type { MessageSpec } from '../schema.js';
+
+export const EndTxnRequest: MessageSpec = {
+  name: 'EndTxnRequest',
+  type: 'request',
+  apiKey: 26,
+  validVersions: '0-4', // upstream 0-5; v5 is latestVersionUnstable, so not declared
+  flexibleVersions: '3+',
+  fields: [
+    { name: 'transactionalId', type: 'string', versions: '0+' },
+    { name: 'producerId', type: 'int64', versions: '0+' },
+    { name: 'producerEpoch', type: 'int16', versions: '0+' },
+    { name: 'committed', type: 'bool', versions: '0+' },
+  ],
+};
+
+export const EndTxnResponse: MessageSpec = {
+  name: 'EndTxnResponse',
+  type: 'response',
+  apiKey: 26,
+  validVersions: '0-4', // upstream 0-5; v5 is latestVersionUnstable, so not declared
+  flexibleVersions: '3+',
+  fields: [
+    { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
+    { name: 'errorCode', type: 'int16', versions: '0+' },
+    { name: 'producerId', type: 'int64', versions: '5+', default: -1, ignorable: true },
+    { name: 'producerEpoch', type: 'int16', versions: '5+', default: -1, ignorable: true },
+  ],
+};

@@ -1,0 +1,68 @@
+/**
+ * ReadShareGroupState (API key 84).
+ *
+ * Valid versions: none (upstream 0; v0 is still unstable upstream). Flexible versions: 0+.
+ * Served by: broker.
+ *
+ * v0 (unstable, not declared): read share-group partition state (KIP-932).
+ */
+import type { MessageSpec } from '../schema.js';
+
+export const ReadShareGroupStateRequest: MessageSpec = {
+  name: 'ReadShareGroupStateRequest',
+  type: 'request',
+  apiKey: 84,
+  validVersions: 'none', // upstream 0; v0 is latestVersionUnstable, so not declared
+  flexibleVersions: '0+',
+  fields: [
+    { name: 'groupId', type: 'string', versions: '0+' },
+    {
+      name: 'topics', type: '[]ReadStateData', versions: '0+',
+      fields: [
+        { name: 'topicId', type: 'uuid', versions: '0+' },
+        {
+          name: 'partitions', type: '[]PartitionData', versions: '0+',
+          fields: [
+            { name: 'partition', type: 'int32', versions: '0+' },
+            { name: 'leaderEpoch', type: 'int32', versions: '0+' },
+          ],
+        },
+      ],
+    },
+  ],
+};
+
+export const ReadShareGroupStateResponse: MessageSpec = {
+  name: 'ReadShareGroupStateResponse',
+  type: 'response',
+  apiKey: 84,
+  validVersions: 'none', // upstream 0; v0 is latestVersionUnstable, so not declared
+  flexibleVersions: '0+',
+  fields: [
+    {
+      name: 'results', type: '[]ReadStateResult', versions: '0+',
+      fields: [
+        { name: 'topicId', type: 'uuid', versions: '0+' },
+        {
+          name: 'partitions', type: '[]PartitionResult', versions: '0+',
+          fields: [
+            { name: 'partition', type: 'int32', versions: '0+' },
+            { name: 'errorCode', type: 'int16', versions: '0+' },
+            { name: 'errorMessage', type: 'string', versions: '0+', nullableVersions: '0+', default: null },
+            { name: 'stateEpoch', type: 'int32', versions: '0+' },
+            { name: 'startOffset', type: 'int64', versions: '0+' },
+            {
+              name: 'stateBatches', type: '[]StateBatch', versions: '0+',
+              fields: [
+                { name: 'firstOffset', type: 'int64', versions: '0+' },
+                { name: 'lastOffset', type: 'int64', versions: '0+' },
+                { name: 'deliveryState', type: 'int8', versions: '0+' },
+                { name: 'deliveryCount', type: 'int16', versions: '0+' },
+              ],
+            },
+          ],
+        },
+      ],
+    },
+  ],
+};

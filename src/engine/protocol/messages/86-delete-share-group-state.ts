@@ -1,0 +1,56 @@
+/**
+ * DeleteShareGroupState (API key 86).
+ *
+ * Valid versions: none (upstream 0; v0 is still unstable upstream). Flexible versions: 0+.
+ * Served by: broker.
+ *
+ * v0 (unstable, not declared): delete share-group partition state (KIP-932).
+ */
+import type { MessageSpec } from '../schema.js';
+
+export const DeleteShareGroupStateRequest: MessageSpec = {
+  name: 'DeleteShareGroupStateRequest',
+  type: 'request',
+  apiKey: 86,
+  validVersions: 'none', // upstream 0; v0 is latestVersionUnstable, so not declared
+  flexibleVersions: '0+',
+  fields: [
+    { name: 'groupId', type: 'string', versions: '0+' },
+    {
+      name: 'topics', type: '[]DeleteStateData', versions: '0+',
+      fields: [
+        { name: 'topicId', type: 'uuid', versions: '0+' },
+        {
+          name: 'partitions', type: '[]PartitionData', versions: '0+',
+          fields: [
+            { name: 'partition', type: 'int32', versions: '0+' },
+          ],
+        },
+      ],
+    },
+  ],
+};
+
+export const DeleteShareGroupStateResponse: MessageSpec = {
+  name: 'DeleteShareGroupStateResponse',
+  type: 'response',
+  apiKey: 86,
+  validVersions: 'none', // upstream 0; v0 is latestVersionUnstable, so not declared
+  flexibleVersions: '0+',
+  fields: [
+    {
+      name: 'results', type: '[]DeleteStateResult', versions: '0+',
+      fields: [
+        { name: 'topicId', type: 'uuid', versions: '0+' },
+        {
+          name: 'partitions', type: '[]PartitionResult', versions: '0+',
+          fields: [
+            { name: 'partition', type: 'int32', versions: '0+' },
+            { name: 'errorCode', type: 'int16', versions: '0+' },
+            { name: 'errorMessage', type: 'string', versions: '0+', nullableVersions: '0+', default: null },
+          ],
+        },
+      ],
+    },
+  ],
+};

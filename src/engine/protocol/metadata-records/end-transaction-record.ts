@@ -1,0 +1,17 @@
+/**
+ * EndTransactionRecord (metadata record type 24).
+ *
+ * Valid versions: 0. Flexible versions: 0+.
+ *
+ * v0: end of a metadata transaction.
+ */
+import type { MessageSpec } from '../schema.js';
+
+export const EndTransactionRecord: MessageSpec = {
+  name: 'EndTransactionRecord',
+  type: 'metadata',
+  apiKey: 24,
+  validVersions: '0',
+  flexibleVersions: '0+',
+  fields: [],
+};

@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { Args, Command, Flags } from '@oclif/core';
-import { parseKeyValues } from '../cli/overrides.js';
+import { loadServerSettings } from '../cli/server-config.js';
 import { BROKER_CONFIG } from '../engine/config/broker-config.js';
-import { parseProperties } from '../engine/config/properties.js';
 import { KtServer } from '../engine/kt-server.js';
 import { createLogger, parseLogLevel } from '../engine/logger.js';
 
@@ -26,12 +24,11 @@ export default class ServerStart extends Command {
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(ServerStart);
-    const settings = new Map<string, string>();
+    let settings: Map<string, string>;
     try {
-      if (args.config) for (const [k, v] of parseProperties(readFileSync(args.config, 'utf8'))) settings.set(k, v);
-      for (const [k, v] of parseKeyValues(flags.override, '--override')) settings.set(k, v);
+      settings = loadServerSettings(args.config, flags.override);
     } catch (err) {
-      this.error((err as Error).message.replace(/^ENOENT: /, ''), { exit: 1 });
+      this.error((err as Error).message, { exit: 1 });
     }
 
     const log = createLogger(parseLogLevel(flags['log-level']));

@@ -1,16 +1,32 @@
 /**
- * One kt server process: the roles named in process.roles (broker, controller) composed from the
- * engine's parts. The broker serves clients from the metadata image; the controller (a later
- * issue's quorum) owns the metadata log that the image is built from.
+ * One kt server process: the roles named in process.roles composed from the engine's parts.
+ *
+ * Start-up order matters and mirrors Kafka's KRaft server:
+ *   1. storage identity (meta.properties; an empty directory is formatted on the spot),
+ *   2. the metadata log is replayed by the controller into the metadata image,
+ *   3. the log manager opens every partition log (recovering after an unclean stop) with the topic
+ *      configs the image holds, and the replica manager adopts the partitions this node hosts,
+ *   4. the listeners open and the broker registers itself through the controller.
  */
-import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { BrokerConfig } from './config/broker-config.js';
 import { RequestDispatcher } from './broker/dispatcher.js';
+import { FetchSessionCache } from './broker/fetch-session.js';
 import { HandlerRegistry } from './broker/handlers/index.js';
+import { ReplicaManager } from './broker/replica-manager.js';
 import type { BrokerServices } from './broker/services.js';
 import { type BoundListener, SocketServer } from './broker/socket-server.js';
+import { brokerTopicConfigs } from './broker/topic-config-resolution.js';
+import { METADATA_TOPIC, MetadataLog } from './controller/metadata-log.js';
+import { QuorumController } from './controller/quorum-controller.js';
+import { LogManager } from './log/log-manager.js';
+import { logManagerConfigFromServerProps } from './log/log-manager-config.js';
+import { PartitionLog } from './log/partition-log.js';
+import { parseLogConfig } from './log/log-config.js';
 import { createLogger, type Logger } from './logger.js';
-import { MetadataImage } from './metadata/image.js';
+import type { MetadataImage } from './metadata/image.js';
+import { loadOrFormatStorage } from './metadata/meta-properties.js';
+import { emptyChange } from './metadata/replay.js';
 
 const DEFAULT_INFLIGHT_BYTES = 16 * 1024 * 1024;
 
@@ -22,18 +38,30 @@ export interface KtServerOptions {
 export class KtServer {
   readonly config: BrokerConfig;
   readonly log: Logger;
-  private image: MetadataImage;
+  private controllerRef?: QuorumController;
+  private replicas?: ReplicaManager;
+  private logs?: LogManager;
+  private metadataPartition?: PartitionLog;
   private socketServer?: SocketServer;
   private started = false;
 
   constructor(options: KtServerOptions = {}) {
     this.config = new BrokerConfig(options.overrides ?? new Map());
     this.log = options.logger ?? createLogger();
-    this.image = new MetadataImage(randomBytes(16).toString('base64url'), this.config.nodeId);
+  }
+
+  get controller(): QuorumController {
+    if (!this.controllerRef) throw new Error('server not started');
+    return this.controllerRef;
+  }
+
+  get replicaManager(): ReplicaManager {
+    if (!this.replicas) throw new Error('server not started');
+    return this.replicas;
   }
 
   get clusterId(): string {
-    return this.image.clusterId;
+    return this.controller.image.clusterId;
   }
 
   /** Listeners with the ports actually bound (useful when configured with port 0). */
@@ -42,18 +70,47 @@ export class KtServer {
   }
 
   metadata(): MetadataImage {
-    return this.image;
+    return this.controller.image;
   }
 
   async start(): Promise<void> {
     if (this.started) throw new Error('server already started');
     this.started = true;
-    const services: BrokerServices = {
-      config: this.config,
-      nodeId: this.config.nodeId,
-      log: this.log,
-      metadata: () => this.image,
-    };
+    const nodeId = this.config.nodeId;
+    const logDirs = this.config.logDirs;
+    const meta = loadOrFormatStorage(logDirs, nodeId, true);
+
+    const serverProps = Object.fromEntries(this.config.overrides);
+    const logManagerConfig = logManagerConfigFromServerProps({ ...serverProps, 'log.dirs': logDirs.join(',') });
+    const logLogger = this.log.child('kt.log');
+    const metadataDir = join(this.config.str('metadata.log.dir') || logDirs[0], `${METADATA_TOPIC}-0`);
+    this.metadataPartition = PartitionLog.open(metadataDir, {
+      topic: METADATA_TOPIC,
+      partition: 0,
+      config: parseLogConfig({ 'segment.bytes': String(64 * 1024 * 1024), 'retention.ms': '-1' }),
+      context: { logger: logLogger },
+    });
+    this.metadataPartition.updateHighWatermark(this.metadataPartition.logEndOffset);
+    const controller = new QuorumController(new MetadataLog(this.metadataPartition), meta.clusterId, nodeId, this.log.child('kt.controller'));
+    this.controllerRef = controller;
+    await controller.start();
+
+    const resolveConfig = (topic: Parameters<typeof brokerTopicConfigs>[0], image: MetadataImage) =>
+      brokerTopicConfigs(topic, this.config, image, nodeId, logManagerConfig.defaultLogConfig);
+    this.logs = LogManager.open({
+      config: logManagerConfig,
+      logger: logLogger,
+      topicConfig: (name) => {
+        const topic = controller.image.topic(name);
+        return topic ? resolveConfig(topic, controller.image) : undefined;
+      },
+    });
+    this.replicas = new ReplicaManager(nodeId, this.logs, this.config, resolveConfig, this.log.child('kt.replicas'));
+    this.adoptPartitions(controller.image);
+    controller.onChange((change, image) => this.replicas!.applyMetadata(change, image));
+    this.logs.startup();
+
+    const services = this.services(controller);
     const dispatcher = new RequestDispatcher(new HandlerRegistry(), services, this.log.child('kt.network'));
     const queued = this.config.int('queued.max.request.bytes');
     this.socketServer = new SocketServer(
@@ -68,23 +125,65 @@ export class KtServer {
     const bound = await this.socketServer.listen(this.config.brokerListeners);
     const protocols = securityProtocols(this.config.str('listener.security.protocol.map'));
     const ports = new Map(bound.map((l) => [l.name, l.boundPort]));
-    this.image.brokers.set(this.config.nodeId, {
-      nodeId: this.config.nodeId,
+    await controller.registerBroker({
+      nodeId,
       endpoints: this.config
         .advertisedListeners(ports)
         .filter((l) => ports.has(l.name))
-        .map((l) => ({ ...l, securityProtocol: protocols.get(l.name) ?? l.name })),
+        .map((l) => ({ ...l, securityProtocol: protocols.get(l.name) ?? 'PLAINTEXT' })),
       rack: this.config.str('broker.rack') || null,
-      fenced: false,
     });
     const where = bound.map((l) => `${l.name}://${l.host || '0.0.0.0'}:${l.boundPort}`).join(',');
-    this.log.info(`[KtServer nodeId=${this.config.nodeId}] started (cluster.id=${this.clusterId}, listeners=${where})`);
+    this.log.info(`[KtServer nodeId=${nodeId}] started (cluster.id=${meta.clusterId}, listeners=${where}, log.dirs=${logDirs.join(',')})`);
+  }
+
+  /** Open the logs of every partition the image places here, and delete logs of topics that are gone. */
+  private adoptPartitions(image: MetadataImage): void {
+    const change = emptyChange();
+    for (const topic of image.topicsByName.values()) for (const p of topic.partitions.keys()) change.createdPartitions.push({ topic, partition: p });
+    this.replicas!.applyMetadata(change, image);
+    for (const log of this.logs!.allLogs()) {
+      const topic = image.topic(log.topic);
+      if (!topic || !topic.partitions.has(log.partition) || (log.topicId && log.topicId !== topic.topicId)) {
+        this.log.info(`deleting stray partition log ${log.topic}-${log.partition}: its topic is no longer in the metadata`);
+        this.logs!.deleteLog(log.topic, log.partition);
+      }
+    }
+  }
+
+  private services(controller: QuorumController): BrokerServices {
+    return {
+      config: this.config,
+      nodeId: this.config.nodeId,
+      log: this.log,
+      metadata: () => controller.image,
+      controller,
+      replicaManager: this.replicas!,
+      fetchSessions: new FetchSessionCache(),
+      autoCreateTopics: async (names) => {
+        if (!this.config.bool('auto.create.topics.enable')) return;
+        const missing = names.filter((n) => !controller.image.topic(n));
+        if (missing.length === 0) return;
+        const results = await controller.createTopics(
+          missing.map((name) => ({ name, numPartitions: -1, replicationFactor: -1, assignments: [], configs: [] })),
+          { numPartitions: this.config.int('num.partitions'), replicationFactor: this.config.int('default.replication.factor') },
+          false,
+        );
+        for (const r of results) if (r.errorCode === 0) this.log.info(`auto-created topic ${r.name} with ${r.numPartitions} partition(s)`);
+      },
+      topicConfigEntries: () => [],
+    };
   }
 
   async stop(): Promise<void> {
-    if (!this.socketServer) return;
+    if (!this.started) return;
+    this.started = false;
     this.log.info(`[KtServer nodeId=${this.config.nodeId}] shutting down`);
-    await this.socketServer.close();
+    this.replicas?.close();
+    await this.socketServer?.close();
+    await this.logs?.close();
+    this.metadataPartition?.flush();
+    this.metadataPartition?.close();
     this.socketServer = undefined;
     this.log.info(`[KtServer nodeId=${this.config.nodeId}] shut down completed`);
   }

@@ -1,4 +1,7 @@
 /** Start real kt servers on free loopback ports for tests. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { KtServer } from '../../src/engine/kt-server.js';
 import { BrokerConnection } from '../../src/engine/client/broker-connection.js';
 import { createLogger, silentLogger, type LogLevel } from '../../src/engine/logger.js';
@@ -11,10 +14,20 @@ export interface RunningKt {
   stop(): Promise<void>;
 }
 
-export async function startKt(overrides: Record<string, string> = {}): Promise<RunningKt> {
+/** A fresh, empty log directory under the system temp dir. */
+export function tempLogDir(): string {
+  return mkdtempSync(join(tmpdir(), 'kt-test-'));
+}
+
+/**
+ * Start a kt server on a free loopback port. Without `log.dirs` it gets a fresh temp directory
+ * (removed on stop unless `keepLogDir`), so tests never share state.
+ */
+export async function startKt(overrides: Record<string, string> = {}, options: { keepLogDir?: boolean } = {}): Promise<RunningKt> {
   const level = process.env.KT_TEST_LOG_LEVEL as LogLevel | undefined;
+  const ownDir = overrides['log.dirs'] === undefined ? tempLogDir() : undefined;
   const server = new KtServer({
-    overrides: new Map(Object.entries({ listeners: 'PLAINTEXT://127.0.0.1:0', ...overrides })),
+    overrides: new Map(Object.entries({ listeners: 'PLAINTEXT://127.0.0.1:0', ...(ownDir ? { 'log.dirs': ownDir } : {}), ...overrides })),
     logger: level ? createLogger(level) : silentLogger,
   });
   await server.start();
@@ -32,6 +45,7 @@ export async function startKt(overrides: Record<string, string> = {}): Promise<R
     async stop() {
       for (const c of opened) c.close();
       await server.stop();
+      if (ownDir && !options.keepLogDir) rmSync(ownDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,10 +1,14 @@
 /**
- * What request handlers may use from the engine. It grows with the roadmap (log manager, controller,
- * group coordinator); handlers reach every engine part through it and nothing else.
+ * What request handlers may use from the engine. It grows with the roadmap (group coordinator,
+ * transactions); handlers reach every engine part through it and nothing else.
  */
 import type { BrokerConfig } from '../config/broker-config.js';
+import type { QuorumController } from '../controller/quorum-controller.js';
 import type { Logger } from '../logger.js';
 import type { MetadataImage } from '../metadata/image.js';
+import type { Message } from '../protocol/codec.js';
+import type { FetchSessionCache } from './fetch-session.js';
+import type { ReplicaManager } from './replica-manager.js';
 
 export interface BrokerServices {
   config: BrokerConfig;
@@ -12,4 +16,11 @@ export interface BrokerServices {
   log: Logger;
   /** The current metadata image, kept up to date by replaying the metadata log. */
   metadata(): MetadataImage;
+  controller: QuorumController;
+  replicaManager: ReplicaManager;
+  fetchSessions: FetchSessionCache;
+  /** Create missing topics with the broker defaults when auto.create.topics.enable; resolves when done. */
+  autoCreateTopics(names: string[]): Promise<void>;
+  /** A topic's configs as CreateTopics v5+ reports them. */
+  topicConfigEntries(topic: string): Message[];
 }

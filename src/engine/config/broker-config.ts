@@ -30,6 +30,7 @@ export const BROKER_CONFIG = defineConfig([
   k('controller.quorum.voters', 'list', '', 'Static controller quorum voters, id@host:port.'),
   k('broker.rack', 'string', null, 'Rack of this broker.'),
   k('log.dirs', 'string', join(tmpdir(), 'kraft-combined-logs'), 'Directories holding the log data, comma separated.'),
+  k('metadata.log.dir', 'string', null, 'Where the metadata log lives; the first of log.dirs when unset.'),
   k('log.dir', 'string', join(tmpdir(), 'kafka-logs'), 'Log directory, used when log.dirs is not set.'),
   k('socket.request.max.bytes', 'int', '104857600', 'Largest request the server accepts; larger frames close the connection.', { validate: atLeast(1) }),
   k('connections.max.idle.ms', 'long', '600000', 'Idle connections are closed after this long.', { validate: atLeast(1) }),

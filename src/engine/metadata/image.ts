@@ -48,6 +48,8 @@ export class MetadataImage {
   readonly brokerConfigs = new Map<string, string>();
   /** Offset of the last metadata log record applied; the finalized-features epoch clients see. */
   offset = -1;
+  /** First producer id not yet handed out (ProducerIdsRecord). */
+  nextProducerId = 0;
 
   constructor(
     readonly clusterId: string,

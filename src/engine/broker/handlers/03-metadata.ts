@@ -4,7 +4,9 @@
  * Describes the live brokers (their endpoint on the listener the request came in on), the cluster
  * id, the controller, and the requested topics with each partition's leader, leader epoch,
  * replicas, ISR and offline replicas. A null topic list (v1+) or an empty one in v0 means all topics.
- * Unknown topics get UNKNOWN_TOPIC_OR_PARTITION; illegal names INVALID_TOPIC_EXCEPTION. v10+ returns
+ * Unknown topics are created when both the request (v4+ allowAutoTopicCreation) and the broker
+ * (auto.create.topics.enable) allow it, else get UNKNOWN_TOPIC_OR_PARTITION; illegal names get
+ * INVALID_TOPIC_EXCEPTION. v10+ returns
  * topic ids, and v12 looks topics up by id when the name is null.
  *
  * v1 rack, controller id, isInternal; v2 cluster id; v3 throttle time; v4 allowAutoTopicCreation;
@@ -27,9 +29,16 @@ export default defineHandler({
   maxVersion: 12,
   request: MetadataRequest,
   response: MetadataResponse,
-  handle(request, ctx) {
-    const image = ctx.services.metadata();
+  async handle(request, ctx) {
     const wantsAll = request.topics === null || (ctx.apiVersion === 0 && request.topics.length === 0);
+    if (!wantsAll && (ctx.apiVersion < 4 || request.allowAutoTopicCreation)) {
+      const current = ctx.services.metadata();
+      const missing = (request.topics as Message[])
+        .map((t) => t.name as string | null)
+        .filter((n): n is string => n !== null && !current.topic(n) && topicNameProblem(n) === undefined && !isInternalTopic(n));
+      if (missing.length > 0) await ctx.services.autoCreateTopics(missing);
+    }
+    const image = ctx.services.metadata();
     const topics = wantsAll
       ? [...image.topicsByName.values()].map((t) => describeTopic(t, image, ctx, request))
       : (request.topics as Message[]).map((t) => describeRequested(t, image, ctx, request));

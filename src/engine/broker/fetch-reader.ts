@@ -1,0 +1,83 @@
+/**
+ * Reading the partitions of one fetch: per-partition leader and epoch checks, byte limits for the
+ * partition and the whole response, the high watermark (or last stable offset) as the visible end,
+ * and OFFSET_OUT_OF_RANGE. Records come back as the log's own buffers, ready for the socket.
+ */
+import { OffsetOutOfRangeError } from '../log/errors.js';
+import type { MetadataImage } from '../metadata/image.js';
+import { ErrorCode } from '../protocol/errors.js';
+import type { ReplicaManager } from './replica-manager.js';
+
+export const READ_UNCOMMITTED = 0;
+export const READ_COMMITTED = 1;
+
+export interface PartitionRead {
+  topic: string;
+  partition: number;
+  fetchOffset: number;
+  partitionMaxBytes: number;
+  currentLeaderEpoch: number;
+}
+
+export interface PartitionReadResult {
+  errorCode: number;
+  highWatermark: number;
+  lastStableOffset: number;
+  logStartOffset: number;
+  records: Buffer;
+  currentLeader: { leaderId: number; leaderEpoch: number };
+}
+
+const EMPTY = Buffer.alloc(0);
+
+export function readPartitions(
+  replicas: ReplicaManager,
+  image: MetadataImage,
+  reads: PartitionRead[],
+  maxResponseBytes: number,
+  isolationLevel: number,
+): { results: PartitionReadResult[]; totalBytes: number; anyError: boolean } {
+  let remaining = maxResponseBytes;
+  let totalBytes = 0;
+  let anyError = false;
+  const results = reads.map((r): PartitionReadResult => {
+    const state = image.topic(r.topic)?.partitions.get(r.partition);
+    const currentLeader = state ? { leaderId: state.leader, leaderEpoch: state.leaderEpoch } : { leaderId: -1, leaderEpoch: -1 };
+    const fail = (errorCode: number, hw = -1, lso = -1, lstart = -1): PartitionReadResult => {
+      anyError = true;
+      return { errorCode, highWatermark: hw, lastStableOffset: lso, logStartOffset: lstart, records: EMPTY, currentLeader };
+    };
+    const found = replicas.leaderFor(image, r.topic, r.partition);
+    if ('errorCode' in found) return fail(found.errorCode);
+    const { hosted } = found;
+    if (r.currentLeaderEpoch >= 0 && r.currentLeaderEpoch !== found.state.leaderEpoch) {
+      return fail(r.currentLeaderEpoch < found.state.leaderEpoch ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH);
+    }
+    const log = hosted.log;
+    const visibleEnd = isolationLevel === READ_COMMITTED ? log.lastStableOffset : log.highWatermark;
+    try {
+      // Only the first partition that returns data may exceed the limits, so a batch larger than
+      // every limit still makes progress (KIP-74).
+      const read = log.read(r.fetchOffset, Math.min(r.partitionMaxBytes, remaining), {
+        maxOffset: visibleEnd,
+        minOneBatch: totalBytes === 0,
+      });
+      remaining = Math.max(0, remaining - read.records.length);
+      totalBytes += read.records.length;
+      return {
+        errorCode: ErrorCode.NONE,
+        highWatermark: read.highWatermark,
+        lastStableOffset: read.lastStableOffset,
+        logStartOffset: read.logStartOffset,
+        records: read.records,
+        currentLeader,
+      };
+    } catch (err) {
+      if (err instanceof OffsetOutOfRangeError) {
+        return fail(ErrorCode.OFFSET_OUT_OF_RANGE, log.highWatermark, log.lastStableOffset, log.logStartOffset);
+      }
+      throw err;
+    }
+  });
+  return { results, totalBytes, anyError };
+}

@@ -1,0 +1,64 @@
+/**
+ * Produce (key 0), versions 0-11. Versions 0-2 carry magic 0/1 message sets, which kt refuses per
+ * partition with UNSUPPORTED_FOR_MESSAGE_FORMAT; they stay advertised because librdkafka 2.0 only
+ * enables its compression and throttling features when the broker's ranges include them.
+ *
+ * Each partition's records must be exactly one magic-2 batch; the ReplicaManager checks its framing,
+ * CRC, size (max.message.bytes -> MESSAGE_TOO_LARGE), timestamps and acks, then appends it as it came:
+ * only the base offset (and, for LogAppendTime, the timestamp) is written into the batch. acks=0 gets
+ * no response at all, as in Kafka. Unknown topics are created first when auto.create.topics.enable.
+ *
+ * v1 throttle time; v2 log append time; v3 transactional id, magic 2 only; v5 log start offset; v8 per-record errors and error message;
+ * v9 flexible; v10 current leader hint (KIP-951); v11 no wire change.
+ */
+import type { Message } from '../../protocol/codec.js';
+import { ErrorCode } from '../../protocol/errors.js';
+import { ProduceRequest, ProduceResponse } from '../../protocol/messages/00-produce.js';
+import { defineHandler, NO_RESPONSE } from '../handler.js';
+
+export default defineHandler({
+  apiKey: 0,
+  name: 'Produce',
+  minVersion: 0,
+  maxVersion: 11,
+  request: ProduceRequest,
+  response: ProduceResponse,
+  async handle(request, ctx) {
+    const { replicaManager } = ctx.services;
+    const acks: number = request.acks;
+    const unknown = (request.topicData as Message[]).map((t) => t.name).filter((n: string) => !ctx.services.metadata().topic(n));
+    if (unknown.length > 0) await ctx.services.autoCreateTopics(unknown);
+    const image = ctx.services.metadata();
+    const validAcks = acks === 0 || acks === 1 || acks === -1;
+    const responses = (request.topicData as Message[]).map((t) => ({
+      name: t.name,
+      partitionResponses: (t.partitionData as Message[]).map((p) => {
+        const result = validAcks
+          ? replicaManager.append(image, t.name, p.index, p.records, acks)
+          : { errorCode: ErrorCode.INVALID_REQUIRED_ACKS, errorMessage: null, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1 };
+        const state = image.topic(t.name)?.partitions.get(p.index);
+        const leaderMoved = result.errorCode === ErrorCode.NOT_LEADER_OR_FOLLOWER && state;
+        return {
+          index: p.index,
+          errorCode: result.errorCode,
+          baseOffset: result.baseOffset,
+          logAppendTimeMs: result.logAppendTimeMs,
+          logStartOffset: result.logStartOffset,
+          recordErrors: [],
+          errorMessage: result.errorMessage,
+          currentLeader: leaderMoved ? { leaderId: state.leader, leaderEpoch: state.leaderEpoch } : { leaderId: -1, leaderEpoch: -1 },
+        };
+      }),
+    }));
+    if (acks === 0) return NO_RESPONSE;
+    return { responses, throttleTimeMs: 0 };
+  },
+  errorResponse(request, errorCode) {
+    return {
+      responses: (request.topicData as Message[]).map((t) => ({
+        name: t.name,
+        partitionResponses: (t.partitionData as Message[]).map((p) => ({ index: p.index, errorCode, baseOffset: -1 })),
+      })),
+    };
+  },
+});

@@ -1,0 +1,115 @@
+/**
+ * A restart keeps everything: topics (same ids), partitions, configs and every record, because the
+ * metadata image is rebuilt by replaying the metadata log and the partition logs are reopened.
+ * A SIGKILLed server loses no acknowledged record either.
+ */
+import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { MetadataImage } from '../../src/engine/metadata/image.js';
+import { BrokerConnection } from '../../src/engine/client/broker-connection.js';
+import { buildBatch, decodeBatches } from '../../src/engine/records/record-batch.js';
+import { startKt, tempLogDir, waitFor } from '../helpers/kt.js';
+
+function topicsOf(image: MetadataImage) {
+  return [...image.topicsByName.values()]
+    .map((t) => ({
+      name: t.name,
+      topicId: t.topicId,
+      configs: Object.fromEntries([...t.configs].sort()),
+      partitions: [...t.partitions.values()].sort((a, b) => a.partition - b.partition),
+    }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+async function fetchAll(conn: BrokerConnection, topic: string, partition: number): Promise<string[]> {
+  const res = await conn.send(1, 12, {
+    replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 26, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
+    topics: [{ topic, partitions: [{ partition, fetchOffset: 0, partitionMaxBytes: 1 << 26, currentLeaderEpoch: -1, logStartOffset: -1 }] }],
+    forgottenTopicsData: [], rackId: '',
+  });
+  return decodeBatches(res.responses[0].partitions[0].records).flatMap((b) => b.records.map((r) => r.value!.toString()));
+}
+
+const produce = (conn: BrokerConnection, topic: string, partition: number, values: string[], acks = -1) =>
+  conn.send(0, 9, {
+    transactionalId: null, acks, timeoutMs: 5000,
+    topicData: [{ name: topic, partitionData: [{ index: partition, records: buildBatch({ records: values.map((value) => ({ value })) }) }] }],
+  });
+
+describe('restarting a server', () => {
+  it('brings back the same topics, configs, metadata image and records', async () => {
+    const dir = tempLogDir();
+    try {
+      const first = await startKt({ 'log.dirs': dir });
+      const conn = await first.connect();
+      await conn.send(19, 7, {
+        topics: [
+          { name: 'kept', numPartitions: 2, replicationFactor: 1, assignments: [], configs: [{ name: 'retention.ms', value: '86400000' }] },
+          { name: 'removed', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] },
+        ],
+        timeoutMs: 5000, validateOnly: false,
+      });
+      await conn.send(20, 5, { topicNames: ['removed'], timeoutMs: 5000 });
+      for (let i = 0; i < 20; i++) await produce(conn, 'kept', i % 2, [`v${i}`]);
+      const before = topicsOf(first.server.metadata());
+      const clusterId = first.server.clusterId;
+      await first.stop();
+
+      const second = await startKt({ 'log.dirs': dir });
+      try {
+        expect(second.server.clusterId).toBe(clusterId);
+        expect(topicsOf(second.server.metadata())).toEqual(before);
+        const conn2 = await second.connect();
+        expect(await fetchAll(conn2, 'kept', 0)).toEqual(Array.from({ length: 10 }, (_, i) => `v${i * 2}`));
+        expect(await fetchAll(conn2, 'kept', 1)).toEqual(Array.from({ length: 10 }, (_, i) => `v${i * 2 + 1}`));
+        const more = await produce(conn2, 'kept', 0, ['after']);
+        expect(more.responses[0].partitionResponses[0].baseOffset).toBe(10);
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps every acknowledged record when the server process is SIGKILLed', async () => {
+    const dir = tempLogDir();
+    const startChild = async () => {
+      const child = spawn(process.execPath, ['bin/kt', 'server-start', '--override', 'listeners=PLAINTEXT://127.0.0.1:0', '--override', `log.dirs=${dir}`], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let output = '';
+      child.stderr!.on('data', (d) => (output += d));
+      await waitFor(() => /started .*PLAINTEXT:\/\/127\.0\.0\.1:(\d+)/.test(output) || child.exitCode !== null, 'the server to start', 20_000);
+      const port = Number(/started .*PLAINTEXT:\/\/127\.0\.0\.1:(\d+)/.exec(output)?.[1]);
+      expect(port, output).toBeGreaterThan(0);
+      return { child, port };
+    };
+    try {
+      const { child, port } = await startChild();
+      const conn = await BrokerConnection.open('127.0.0.1', port);
+      const acked: string[] = [];
+      for (let i = 0; i < 200; i++) {
+        const res = await produce(conn, 'crashy', 0, [`r${i}`], 1);
+        if (res.responses[0].partitionResponses[0].errorCode === 0) acked.push(`r${i}`);
+      }
+      expect(acked).toHaveLength(200);
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+      conn.close();
+
+      const again = await startChild();
+      try {
+        const conn2 = await BrokerConnection.open('127.0.0.1', again.port);
+        expect(await fetchAll(conn2, 'crashy', 0)).toEqual(acked);
+        conn2.close();
+      } finally {
+        again.child.kill('SIGTERM');
+        await new Promise((r) => again.child.once('exit', r));
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -16,15 +16,17 @@ import { HandlerRegistry } from './broker/handlers/index.js';
 import { ReplicaManager } from './broker/replica-manager.js';
 import type { BrokerServices } from './broker/services.js';
 import { type BoundListener, SocketServer } from './broker/socket-server.js';
-import { brokerTopicConfigs } from './broker/topic-config-resolution.js';
+import { checkServerLogConfig, describeTopicConfigs, effectiveTopicConfig } from './broker/topic-configs.js';
 import { METADATA_TOPIC, MetadataLog } from './controller/metadata-log.js';
 import { QuorumController } from './controller/quorum-controller.js';
+import { groupConfigFrom } from './coordinator/group/config.js';
+import { GroupCoordinator } from './coordinator/group/group-coordinator.js';
 import { LogManager } from './log/log-manager.js';
 import { logManagerConfigFromServerProps } from './log/log-manager-config.js';
 import { PartitionLog } from './log/partition-log.js';
 import { parseLogConfig } from './log/log-config.js';
 import { createLogger, type Logger } from './logger.js';
-import type { MetadataImage } from './metadata/image.js';
+import type { MetadataImage, TopicImage } from './metadata/image.js';
 import { loadOrFormatStorage } from './metadata/meta-properties.js';
 import { emptyChange } from './metadata/replay.js';
 
@@ -40,6 +42,7 @@ export class KtServer {
   readonly log: Logger;
   private controllerRef?: QuorumController;
   private replicas?: ReplicaManager;
+  private groups?: GroupCoordinator;
   private logs?: LogManager;
   private metadataPartition?: PartitionLog;
   private socketServer?: SocketServer;
@@ -47,12 +50,18 @@ export class KtServer {
 
   constructor(options: KtServerOptions = {}) {
     this.config = new BrokerConfig(options.overrides ?? new Map());
+    checkServerLogConfig(this.config);
     this.log = options.logger ?? createLogger();
   }
 
   get controller(): QuorumController {
     if (!this.controllerRef) throw new Error('server not started');
     return this.controllerRef;
+  }
+
+  get groupCoordinator(): GroupCoordinator {
+    if (!this.groups) throw new Error('server not started');
+    return this.groups;
   }
 
   get replicaManager(): ReplicaManager {
@@ -95,8 +104,7 @@ export class KtServer {
     this.controllerRef = controller;
     await controller.start();
 
-    const resolveConfig = (topic: Parameters<typeof brokerTopicConfigs>[0], image: MetadataImage) =>
-      brokerTopicConfigs(topic, this.config, image, nodeId, logManagerConfig.defaultLogConfig);
+    const resolveConfig = (topic: TopicImage, image: MetadataImage) => effectiveTopicConfig(topic, this.config, image, nodeId);
     this.logs = LogManager.open({
       config: logManagerConfig,
       logger: logLogger,
@@ -109,6 +117,19 @@ export class KtServer {
     this.adoptPartitions(controller.image);
     controller.onChange((change, image) => this.replicas!.applyMetadata(change, image));
     this.logs.startup();
+    // The group coordinator replays the __consumer_offsets partitions it leads (in the background:
+    // group requests answer COORDINATOR_LOAD_IN_PROGRESS until a partition is loaded).
+    const groups = new GroupCoordinator({
+      config: groupConfigFrom(this.config),
+      nodeId,
+      log: this.log.child('kt.group'),
+      metadata: () => controller.image,
+      replicaManager: this.replicas,
+      controller,
+    });
+    this.groups = groups;
+    controller.onChange((change, image) => groups.onMetadataChange(change, image));
+    void groups.startup();
 
     const services = this.services(controller);
     const dispatcher = new RequestDispatcher(new HandlerRegistry(), services, this.log.child('kt.network'));
@@ -160,6 +181,7 @@ export class KtServer {
       controller,
       replicaManager: this.replicas!,
       fetchSessions: new FetchSessionCache(),
+      groupCoordinator: this.groups!,
       autoCreateTopics: async (names) => {
         if (!this.config.bool('auto.create.topics.enable')) return;
         const missing = names.filter((n) => !controller.image.topic(n));
@@ -171,7 +193,11 @@ export class KtServer {
         );
         for (const r of results) if (r.errorCode === 0) this.log.info(`auto-created topic ${r.name} with ${r.numPartitions} partition(s)`);
       },
-      topicConfigEntries: () => [],
+      topicConfigEntries: (name) => {
+        const topic = controller.image.topic(name);
+        const options = { keys: null, includeSynonyms: false, includeDocumentation: false };
+        return topic ? describeTopicConfigs(topic, this.config, controller.image, this.config.nodeId, options) : [];
+      },
     };
   }
 
@@ -179,6 +205,7 @@ export class KtServer {
     if (!this.started) return;
     this.started = false;
     this.log.info(`[KtServer nodeId=${this.config.nodeId}] shutting down`);
+    this.groups?.close();
     this.replicas?.close();
     await this.socketServer?.close();
     await this.logs?.close();

@@ -3,13 +3,13 @@
  * metadata image is rebuilt by replaying the metadata log and the partition logs are reopened.
  * A SIGKILLed server loses no acknowledged record either.
  */
-import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { MetadataImage } from '../../src/engine/metadata/image.js';
 import { BrokerConnection } from '../../src/engine/client/broker-connection.js';
 import { buildBatch, decodeBatches } from '../../src/engine/records/record-batch.js';
-import { startKt, tempLogDir, waitFor } from '../helpers/kt.js';
+import { startKt, tempLogDir } from '../helpers/kt.js';
+import { spawnKt } from '../helpers/kt-process.js';
 
 function topicsOf(image: MetadataImage) {
   return [...image.topicsByName.values()]
@@ -75,38 +75,25 @@ describe('restarting a server', () => {
 
   it('keeps every acknowledged record when the server process is SIGKILLed', async () => {
     const dir = tempLogDir();
-    const startChild = async () => {
-      const child = spawn(process.execPath, ['bin/kt', 'server-start', '--override', 'listeners=PLAINTEXT://127.0.0.1:0', '--override', `log.dirs=${dir}`], {
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
-      let output = '';
-      child.stderr!.on('data', (d) => (output += d));
-      await waitFor(() => /started .*PLAINTEXT:\/\/127\.0\.0\.1:(\d+)/.test(output) || child.exitCode !== null, 'the server to start', 20_000);
-      const port = Number(/started .*PLAINTEXT:\/\/127\.0\.0\.1:(\d+)/.exec(output)?.[1]);
-      expect(port, output).toBeGreaterThan(0);
-      return { child, port };
-    };
     try {
-      const { child, port } = await startChild();
-      const conn = await BrokerConnection.open('127.0.0.1', port);
+      const first = await spawnKt(dir);
+      const conn = await BrokerConnection.open('127.0.0.1', first.port);
       const acked: string[] = [];
       for (let i = 0; i < 200; i++) {
         const res = await produce(conn, 'crashy', 0, [`r${i}`], 1);
         if (res.responses[0].partitionResponses[0].errorCode === 0) acked.push(`r${i}`);
       }
       expect(acked).toHaveLength(200);
-      child.kill('SIGKILL');
-      await new Promise((r) => child.once('exit', r));
+      await first.stop('SIGKILL');
       conn.close();
 
-      const again = await startChild();
+      const again = await spawnKt(dir);
       try {
         const conn2 = await BrokerConnection.open('127.0.0.1', again.port);
         expect(await fetchAll(conn2, 'crashy', 0)).toEqual(acked);
         conn2.close();
       } finally {
-        again.child.kill('SIGTERM');
-        await new Promise((r) => again.child.once('exit', r));
+        expect(await again.stop()).toBe(0);
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -145,7 +145,8 @@ function validateBrokerProps(props: ReadonlyMap<string, string>): string | undef
     const def = serverKey(k);
     if (!def) continue;
     try {
-      const problem = def.validate?.(parseValue(def, raw));
+      const value = parseValue(def, raw);
+      const problem = def.validate?.(value);
       if (problem) return `Invalid value ${raw} for configuration ${k}: ${problem}`;
     } catch (err) {
       if (err instanceof ConfigError) return err.message;

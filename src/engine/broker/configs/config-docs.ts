@@ -1,6 +1,6 @@
 /**
- * Kafka 3.9's documentation of each topic config (topic_config.html), which DescribeConfigs v3+
- * returns when asked for documentation. Generated from the docs; edit there, not here.
+ * Kafka 3.9's documentation of each topic config (docs/generated-3.9/topic_config.html), copied
+ * verbatim so that DescribeConfigs v3+ with includeDocumentation answers what Kafka answers.
  */
 export const TOPIC_CONFIG_DOCS: Readonly<Record<string, string>> = {
   'cleanup.policy':

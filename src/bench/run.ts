@@ -9,6 +9,9 @@ type Bench = () => Promise<string[]>;
 
 const BENCHES: Record<string, () => Promise<Bench>> = {
   codec: async () => benchCodec,
+  crc: async () => (await import('./crc.bench.js')).benchCrc,
+  log: async () => (await import('./log.bench.js')).benchLog,
+  broker: async () => (await import('./broker.bench.js')).benchBroker,
 };
 
 async function main(): Promise<void> {

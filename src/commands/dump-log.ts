@@ -1,0 +1,162 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Command, Flags } from '@oclif/core';
+import {
+  batchCrcValid,
+  type BatchHeader,
+  CompressionCodec,
+  compressionOf,
+  isControl,
+  isTransactional,
+  readBatchHeader,
+  TimestampType,
+  timestampTypeOf,
+} from '../engine/records/batch-header.js';
+import { decodeBatch } from '../engine/records/record-batch.js';
+import { FileBatchReader } from '../engine/log/file-batches.js';
+import { OFFSET_INDEX_ENTRY_SIZE } from '../engine/log/offset-index.js';
+import { TIME_INDEX_ENTRY_SIZE } from '../engine/log/time-index.js';
+import { readInt64 } from '../engine/records/batch-header.js';
+
+const CODEC_NAMES: Record<number, string> = {
+  [CompressionCodec.None]: 'none',
+  [CompressionCodec.Gzip]: 'gzip',
+  [CompressionCodec.Snappy]: 'snappy',
+  [CompressionCodec.Lz4]: 'lz4',
+  [CompressionCodec.Zstd]: 'zstd',
+};
+const DELETE_HORIZON_BIT = 0x40;
+const INT32_MAX = 0x7fffffff;
+
+/** Kafka's DefaultRecordBatch.incrementSequence: sequences wrap at Int.MAX_VALUE. */
+function incrementSequence(seq: number, by: number): number {
+  if (seq > INT32_MAX - by) return by - (INT32_MAX - seq) - 1;
+  return seq + by;
+}
+
+const tsTypeName = (attributes: number): string => (timestampTypeOf(attributes) === TimestampType.LogAppendTime ? 'LogAppendTime' : 'CreateTime');
+
+export default class DumpLog extends Command {
+  static override summary = 'Print the contents of log segment and index files, like kafka-dump-log.sh.';
+  static override description =
+    'For a .log segment: one line per record batch (offsets, count, producer, leader epoch, position, timestamp, size, ' +
+    'compression, CRC and its validity) and, with --deep-iteration or --print-data-log, one line per record. ' +
+    'For .index and .timeindex files: one line per entry.';
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> --files /tmp/kafka-logs/orders-0/00000000000000000000.log',
+    '<%= config.bin %> <%= command.id %> --files /tmp/kafka-logs/orders-0/00000000000000000000.log --print-data-log',
+    '<%= config.bin %> <%= command.id %> --files 00000000000000000000.index,00000000000000000000.timeindex',
+  ];
+  static override flags = {
+    files: Flags.string({ description: 'Comma-separated list of data and index files to dump', required: true, helpValue: '<file[,file...]>' }),
+    'print-data-log': Flags.boolean({ description: 'Print the records\' keys and values (implies --deep-iteration)' }),
+    'deep-iteration': Flags.boolean({ description: 'Print every record, not just the batches' }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(DumpLog);
+    const files = flags.files.split(',').map((f) => f.trim()).filter((f) => f !== '');
+    const printData = flags['print-data-log'];
+    const deep = flags['deep-iteration'] || printData;
+    for (const file of files) {
+      if (!fs.existsSync(file)) this.error(`File ${file} does not exist`, { exit: 1 });
+      this.log(`Dumping ${file}`);
+      try {
+        const name = path.basename(file);
+        if (/\.log(\.deleted|\.cleaned|\.swap)?$/.test(name)) this.dumpLog(file, deep, printData);
+        else if (/\.index(\.deleted|\.cleaned|\.swap)?$/.test(name)) this.dumpIndex(file, 'offset');
+        else if (/\.timeindex(\.deleted|\.cleaned|\.swap)?$/.test(name)) this.dumpIndex(file, 'time');
+        else process.stderr.write(`Ignoring unknown file ${file}\n`);
+      } catch (e) {
+        this.error(`Cannot dump ${file}: ${(e as Error).message}`, { exit: 1 });
+      }
+    }
+  }
+
+  private dumpLog(file: string, deep: boolean, printData: boolean): void {
+    const startOffset = Number(path.basename(file).split('.')[0]);
+    if (Number.isFinite(startOffset)) this.log(`Log starting offset: ${startOffset}`);
+    const fd = fs.openSync(file, 'r');
+    try {
+      const size = fs.fstatSync(fd).size;
+      const reader = new FileBatchReader(fd, 0, size, 'full', { checkCrc: false });
+      let validBytes = 0;
+      for (let b = reader.next(); b; b = reader.next()) {
+        const h = readBatchHeader(b.buf, b.pos);
+        this.log(batchLine(h, validBytes, b.size, batchCrcValid(b.buf, b.pos)));
+        if (deep) {
+          const decoded = decodeBatch(b.buf, b.pos, { verifyCrc: false });
+          decoded.records.forEach((r) => this.log(recordLine(h, r, printData)));
+        }
+        validBytes += b.size;
+      }
+      if (size > validBytes) this.log(`Found ${size - validBytes} invalid bytes at the end of ${path.basename(file)}`);
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  private dumpIndex(file: string, kind: 'offset' | 'time'): void {
+    const data = fs.readFileSync(file);
+    const entrySize = kind === 'offset' ? OFFSET_INDEX_ENTRY_SIZE : TIME_INDEX_ENTRY_SIZE;
+    const base = Number(path.basename(file).split('.')[0]);
+    const entries = Math.floor(data.length / entrySize);
+    if (entries === 0) {
+      this.log(`${file} is empty.`);
+      return;
+    }
+    for (let i = 0; i < entries; i++) {
+      const at = i * entrySize;
+      if (kind === 'offset') {
+        const rel = data.readInt32BE(at);
+        // preallocated space after a crash reads as zero entries: stop there, as Kafka does
+        if (i > 0 && rel === 0) return;
+        this.log(`offset: ${base + rel} position: ${data.readInt32BE(at + 4)}`);
+      } else {
+        const ts = readInt64(data, at);
+        const rel = data.readInt32BE(at + 8);
+        if (i > 0 && ts === 0 && rel === 0) return;
+        this.log(`timestamp: ${ts} offset: ${base + rel}`);
+      }
+    }
+  }
+}
+
+function batchLine(h: BatchHeader, position: number, size: number, valid: boolean): string {
+  const lastOffset = h.baseOffset + h.lastOffsetDelta;
+  const lastSequence = h.baseSequence < 0 ? -1 : incrementSequence(h.baseSequence, h.lastOffsetDelta);
+  const horizon = h.attributes & DELETE_HORIZON_BIT ? `OptionalLong[${h.baseTimestamp}]` : 'OptionalLong.empty';
+  return (
+    `baseOffset: ${h.baseOffset} lastOffset: ${lastOffset} count: ${h.recordsCount} baseSequence: ${h.baseSequence} ` +
+    `lastSequence: ${lastSequence} producerId: ${h.producerId} producerEpoch: ${h.producerEpoch} ` +
+    `partitionLeaderEpoch: ${h.partitionLeaderEpoch} isTransactional: ${isTransactional(h.attributes)} ` +
+    `isControl: ${isControl(h.attributes)} deleteHorizonMs: ${horizon} position: ${position} ` +
+    `${tsTypeName(h.attributes)}: ${h.maxTimestamp} size: ${size} magic: ${h.magic} ` +
+    `compresscodec: ${CODEC_NAMES[compressionOf(h.attributes)] ?? 'unknown'} crc: ${h.crc} isvalid: ${valid}`
+  );
+}
+
+interface DumpRecord {
+  offset: number;
+  timestamp: number;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: { key: string }[];
+}
+
+function recordLine(h: BatchHeader, r: DumpRecord, printData: boolean): string {
+  const sequence = h.baseSequence < 0 ? -1 : incrementSequence(h.baseSequence, r.offset - h.baseOffset);
+  let line =
+    `| offset: ${r.offset} ${tsTypeName(h.attributes)}: ${r.timestamp} keySize: ${r.key ? r.key.length : -1} ` +
+    `valueSize: ${r.value ? r.value.length : -1} sequence: ${sequence} headerKeys: [${r.headers.map((x) => x.key).join(',')}]`;
+  if (isControl(h.attributes)) {
+    const type = r.key && r.key.length >= 4 ? r.key.readInt16BE(2) : -1;
+    if ((type === 0 || type === 1) && r.value && r.value.length >= 6) {
+      line += ` endTxnMarker: ${type === 0 ? 'ABORT' : 'COMMIT'} coordinatorEpoch: ${r.value.readInt32BE(2)}`;
+    } else line += ` controlType: UNKNOWN(${type})`;
+  } else if (printData) {
+    if (r.key) line += ` key: ${r.key.toString('utf8')}`;
+    if (r.value) line += ` payload: ${r.value.toString('utf8')}`;
+  }
+  return line;
+}

@@ -1,0 +1,65 @@
+/** What the broker passes to and gets from a PartitionLog. */
+import type { LogConfig } from './log-config.js';
+import type { LogContext } from './log-context.js';
+
+export interface AppendOptions {
+  leaderEpoch: number;
+  /** Defaults to the topic's message.timestamp.type. */
+  timestampType?: 'CreateTime' | 'LogAppendTime';
+  nowMs?: number;
+}
+
+export interface AppendResult {
+  baseOffset: number;
+  lastOffset: number;
+  /** The broker time stamped into the batches under LogAppendTime, else -1. */
+  logAppendTimeMs: number;
+  logStartOffset: number;
+  /** Largest batch max timestamp in this append (-1 if none). */
+  maxTimestamp: number;
+}
+
+export interface ReadOptions {
+  /** Exclusive upper bound: batches whose last offset is >= maxOffset are not returned (e.g. the high watermark). */
+  maxOffset?: number;
+  /** Return the first batch even when it alone exceeds maxBytes (default true, as Kafka's first partition). */
+  minOneBatch?: boolean;
+}
+
+export interface ReadResult {
+  /** Whole batches, ready to send. Read-only: may be shared with the log's tail cache. */
+  records: Buffer;
+  /** Base offset of the first batch returned (may be below the requested offset), -1 when empty. */
+  firstOffset: number;
+  /** Offset after the last batch returned (the requested offset when empty). */
+  nextOffset: number;
+  logStartOffset: number;
+  logEndOffset: number;
+  highWatermark: number;
+  lastStableOffset: number;
+}
+
+export interface TimestampAndOffset {
+  timestamp: number;
+  offset: number;
+  /** Leader epoch of the batch holding it, -1 if unknown. */
+  leaderEpoch: number;
+}
+
+export interface PartitionLogOptions {
+  topic: string;
+  partition: number;
+  config: LogConfig;
+  topicId?: string | Buffer;
+  /** From recovery-point-offset-checkpoint (default 0: an unclean open scans everything). */
+  recoveryPoint?: number;
+  /** From log-start-offset-checkpoint. */
+  logStartOffset?: number;
+  /** From replication-offset-checkpoint. */
+  highWatermark?: number;
+  /** The log dir had a clean-shutdown marker: trust the files without scanning them. */
+  hadCleanShutdown?: boolean;
+  context?: Partial<LogContext>;
+  /** Bytes of recently appended batches kept in memory for tail reads (default 1 MiB). */
+  tailCacheBytes?: number;
+}

@@ -84,6 +84,18 @@ describe('network loop', () => {
     await negative.waitClosed();
   });
 
+  it('closes a connection announcing a frame too short to hold a request header, and serves new ones', async () => {
+    for (const size of [0, 3, 7]) {
+      const client = await RawClient.open(kt.port);
+      const frame = Buffer.alloc(4 + size);
+      frame.writeInt32BE(size, 0);
+      client.send(frame);
+      await client.waitClosed();
+    }
+    const conn = await kt.connect();
+    expect((await conn.send(18, 3, { clientSoftwareName: 'kt-test', clientSoftwareVersion: '1.0' })).errorCode).toBe(ErrorCode.NONE);
+  });
+
   it('closes the connection for an unknown api key or an unsupported version, and serves new ones', async () => {
     const unknownKey = await RawClient.open(kt.port);
     const frame = requestFrame(18, 0, 1);

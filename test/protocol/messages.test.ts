@@ -223,6 +223,12 @@ describe('declared schemas', () => {
       expect(api.response.validVersions).toBe(api.request.validVersions);
     }
   });
+
+  it('writes a tagged struct whose default is null even when it holds only zero values', () => {
+    const spec = ALL_GROUP_RECORDS.find((r) => r.name === 'ConsumerGroupMemberMetadata')!.value;
+    const value = { ...defaultsFor(spec, 0), classicMemberMetadata: { sessionTimeoutMs: 0, supportedProtocols: [] } };
+    expect(decodeBuffer(spec, 0, encodeToBuffer(spec, 0, value))).toEqual(value);
+  });
 });
 
 for (const { group, spec } of declared) {

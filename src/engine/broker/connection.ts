@@ -14,6 +14,9 @@ import type { Socket } from 'node:net';
 import type { Logger } from '../logger.js';
 import type { DispatchOutcome, RequestDispatcher } from './dispatcher.js';
 
+/** api_key (2) + api_version (2) + correlation_id (4): no request can be shorter, and a zero frame would stall the parser. */
+const MIN_REQUEST_BYTES = 8;
+
 export interface ConnectionLimits {
   maxRequestBytes: number;
   maxInflightBytes: number;
@@ -73,11 +76,11 @@ export class Connection {
     this.pendingBytes += chunk.length;
     while (!this.closed && this.pendingBytes >= 4) {
       const size = this.peekSize();
-      if (size < 0 || size > this.limits.maxRequestBytes) {
+      if (size < MIN_REQUEST_BYTES || size > this.limits.maxRequestBytes) {
         this.log.warn(
-          `closing connection from ${this.clientHost}: request size ${size} is outside 0..${this.limits.maxRequestBytes} (socket.request.max.bytes)`,
+          `closing connection from ${this.clientHost}: request size ${size} is outside ${MIN_REQUEST_BYTES}..${this.limits.maxRequestBytes} (socket.request.max.bytes)`,
         );
-        return this.close('oversized frame');
+        return this.close('frame size out of range');
       }
       if (this.pendingBytes < 4 + size) break;
       this.consume(4);

@@ -186,7 +186,7 @@ function compileField(field: FieldSpec, version: number, flexible: boolean, pres
       name: field.name,
       codec: nullable ? nullableStruct(struct) : structValue(struct),
       defaultValue,
-      isDefault: (v) => (v === null ? field.default === null : deepEqual(v, struct.defaults())),
+      isDefault: (v) => (v === null ? field.default === null : field.default !== null && deepEqual(v, struct.defaults())),
     };
   }
 

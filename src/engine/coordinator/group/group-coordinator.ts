@@ -1,0 +1,365 @@
+/**
+ * The group coordinator: consumer groups and their committed offsets for the __consumer_offsets
+ * partitions this broker leads. A group lives on partition abs(hash(groupId)) % partitions; requests
+ * for a group on a partition this broker does not lead get NOT_COORDINATOR, and while a partition is
+ * being replayed COORDINATOR_LOAD_IN_PROGRESS. The topic itself is created through the controller on
+ * first FindCoordinator. Operations live in their own modules; this class routes and guards them.
+ */
+import type { ReplicaManager } from '../../broker/replica-manager.js';
+import type { QuorumController } from '../../controller/quorum-controller.js';
+import type { Logger } from '../../logger.js';
+import type { MetadataImage } from '../../metadata/image.js';
+import type { MetadataChange } from '../../metadata/replay.js';
+import type { Message } from '../../protocol/codec.js';
+import { ErrorCode } from '../../protocol/errors.js';
+import { deleteGroup, deleteOffsets, type DescribedGroup, describeGroup, type ListedGroup, listGroups, type OffsetDeleteResult } from './admin.js';
+import { ClassicGroup } from './classic-group.js';
+import { type JoinResult, joinError, type SyncResult, syncError } from './classic-member.js';
+import type { GroupConfig } from './config.js';
+import { consumerGroupTombstones } from './consumer/consumer-records.js';
+import { describeConsumerGroup } from './consumer/describe.js';
+import { consumerGroupHeartbeat, type ConsumerHeartbeatRequest, type ConsumerHeartbeatResponse } from './consumer/heartbeat.js';
+import { type CoordinatorContext, type Group, groupTimerPrefix } from './context.js';
+import { expireOffsets } from './expiration.js';
+import { heartbeatClassicGroup, type LeaveResult, leaveClassicGroup, type LeavingMember } from './heartbeat-leave.js';
+import { joinClassicGroup, type JoinRequest } from './join-group.js';
+import { loadPartition } from './loader.js';
+import { type CommitRequest, type CommitResult, commitOffsets, commitResult } from './offset-commit.js';
+import { type FetchedGroup, type FetchRequest, fetchOffsets } from './offset-fetch.js';
+import { OffsetStore } from './offset-store.js';
+import { type RecordWriter, replicaManagerWriter } from './offsets-log.js';
+import { OFFSETS_TOPIC, partitionForGroup } from './partitioner.js';
+import type { CoordinatorRecord } from './records.js';
+import { type SyncRequest, syncClassicGroup } from './sync-group.js';
+import { type CoordinatorTimer, SystemTimer } from './timer.js';
+
+export interface GroupCoordinatorDeps {
+  config: GroupConfig;
+  nodeId: number;
+  log: Logger;
+  metadata(): MetadataImage;
+  replicaManager: ReplicaManager;
+  controller: QuorumController;
+  timer?: CoordinatorTimer;
+  writer?: RecordWriter;
+}
+
+export interface CoordinatorNode {
+  errorCode: number;
+  errorMessage: string | null;
+  nodeId: number;
+  host: string;
+  port: number;
+}
+
+const EXPIRE_KEY = '\u0000expire-offsets';
+
+export class GroupCoordinator {
+  readonly ctx: CoordinatorContext;
+  /** __consumer_offsets partitions this broker coordinates, and whether their replay is done. */
+  private readonly partitions = new Map<number, 'loading' | 'active'>();
+  private creatingTopic?: Promise<void>;
+  private readonly writer: RecordWriter;
+  private closed = false;
+
+  constructor(private readonly deps: GroupCoordinatorDeps) {
+    const log = deps.log;
+    const timer = deps.timer ?? new SystemTimer((key, err) => log.error(`group coordinator timer ${JSON.stringify(key)} failed`, err));
+    this.writer = deps.writer ?? replicaManagerWriter(deps.replicaManager, deps.metadata, () => timer.now());
+    this.ctx = {
+      config: deps.config,
+      timer,
+      log,
+      groups: new Map(),
+      offsets: new OffsetStore(),
+      metadata: deps.metadata,
+      write: (groupId, records) => this.write(groupId, records),
+    };
+  }
+
+  partitionFor(groupId: string): number {
+    return partitionForGroup(groupId, this.numPartitions());
+  }
+
+  private numPartitions(): number {
+    return this.deps.metadata().topic(OFFSETS_TOPIC)?.partitions.size || this.deps.config.offsetsTopicNumPartitions;
+  }
+
+  private write(groupId: string, records: CoordinatorRecord[]): number {
+    if (records.length === 0) return ErrorCode.NONE;
+    const partition = this.partitionFor(groupId);
+    if (this.partitions.get(partition) !== 'active') return ErrorCode.NOT_LEADER_OR_FOLLOWER;
+    return this.writer(partition, records);
+  }
+
+  /** NONE when this broker serves the group now, else NOT_COORDINATOR or COORDINATOR_LOAD_IN_PROGRESS. */
+  groupStatus(groupId: string): number {
+    const state = this.partitions.get(this.partitionFor(groupId));
+    if (state === 'active') return ErrorCode.NONE;
+    return state === 'loading' ? ErrorCode.COORDINATOR_LOAD_IN_PROGRESS : ErrorCode.NOT_COORDINATOR;
+  }
+
+  // ---- FindCoordinator
+
+  async findGroupCoordinator(groupId: string, listenerName: string): Promise<CoordinatorNode> {
+    const none = (errorCode: number, errorMessage: string | null = null): CoordinatorNode => ({ errorCode, errorMessage, nodeId: -1, host: '', port: -1 });
+    if (!this.deps.metadata().topic(OFFSETS_TOPIC)) await this.createOffsetsTopic();
+    const image = this.deps.metadata();
+    const state = image.topic(OFFSETS_TOPIC)?.partitions.get(this.partitionFor(groupId));
+    if (!state || state.leader < 0 || image.brokers.get(state.leader)?.fenced) return none(ErrorCode.COORDINATOR_NOT_AVAILABLE, 'The coordinator is not available.');
+    const endpoint = image.endpointFor(state.leader, listenerName);
+    if (!endpoint) return none(ErrorCode.COORDINATOR_NOT_AVAILABLE, 'The coordinator is not available.');
+    return { errorCode: ErrorCode.NONE, errorMessage: null, nodeId: state.leader, host: endpoint.host, port: endpoint.port };
+  }
+
+  private createOffsetsTopic(): Promise<void> {
+    this.creatingTopic ??= (async () => {
+      const { config } = this.deps;
+      const live = this.deps.metadata().liveBrokers().length;
+      const replicationFactor = Math.max(1, Math.min(config.offsetsTopicReplicationFactor, live));
+      const [result] = await this.deps.controller.createTopics(
+        [
+          {
+            name: OFFSETS_TOPIC,
+            numPartitions: config.offsetsTopicNumPartitions,
+            replicationFactor,
+            assignments: [],
+            configs: [
+              { name: 'cleanup.policy', value: 'compact' },
+              { name: 'compression.type', value: 'producer' },
+              { name: 'segment.bytes', value: String(config.offsetsTopicSegmentBytes) },
+            ],
+          },
+        ],
+        { numPartitions: config.offsetsTopicNumPartitions, replicationFactor },
+        false,
+      );
+      if (result.errorCode === ErrorCode.NONE) {
+        this.deps.log.info(`created ${OFFSETS_TOPIC} with ${result.numPartitions} partitions and replication factor ${result.replicationFactor}`);
+      } else if (result.errorCode !== ErrorCode.TOPIC_ALREADY_EXISTS) {
+        this.deps.log.warn(`could not create ${OFFSETS_TOPIC}: ${result.errorMessage ?? result.errorCode}`);
+      }
+    })().finally(() => {
+      this.creatingTopic = undefined;
+    });
+    return this.creatingTopic;
+  }
+
+  // ---- classic membership
+
+  joinGroup(req: JoinRequest): JoinResult | Promise<JoinResult> {
+    if (!req.groupId) return joinError(ErrorCode.INVALID_GROUP_ID, req.memberId);
+    const status = this.groupStatus(req.groupId);
+    if (status !== ErrorCode.NONE) return joinError(status, req.memberId);
+    const { minSessionTimeoutMs, maxSessionTimeoutMs } = this.deps.config;
+    if (req.sessionTimeoutMs < minSessionTimeoutMs || req.sessionTimeoutMs > maxSessionTimeoutMs) {
+      return joinError(ErrorCode.INVALID_SESSION_TIMEOUT, req.memberId);
+    }
+    let group = this.ctx.groups.get(req.groupId);
+    if (group?.type === 'consumer') {
+      // An empty KIP-848 group becomes a classic group; a live one cannot take classic members.
+      if (group.members.size > 0 || req.memberId !== '') return joinError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, req.memberId);
+      const error = this.ctx.write(req.groupId, consumerGroupTombstones(group));
+      if (error !== ErrorCode.NONE) return joinError(ErrorCode.COORDINATOR_NOT_AVAILABLE, req.memberId);
+      this.forget(group, ErrorCode.NONE);
+      group = undefined;
+    }
+    if (!group) {
+      if (req.memberId !== '') return joinError(ErrorCode.UNKNOWN_MEMBER_ID, req.memberId);
+      group = new ClassicGroup(req.groupId, this.ctx.timer.now());
+      this.ctx.groups.set(req.groupId, group);
+    }
+    return joinClassicGroup(this.ctx, group, req);
+  }
+
+  syncGroup(req: SyncRequest): SyncResult | Promise<SyncResult> {
+    if (!req.groupId) return syncError(ErrorCode.INVALID_GROUP_ID);
+    const status = this.groupStatus(req.groupId);
+    if (status !== ErrorCode.NONE) return syncError(status);
+    const group = this.ctx.groups.get(req.groupId);
+    if (group?.type !== 'classic') return syncError(ErrorCode.UNKNOWN_MEMBER_ID);
+    return syncClassicGroup(this.ctx, group, req);
+  }
+
+  heartbeat(req: { groupId: string; generationId: number; memberId: string; groupInstanceId: string | null }): number {
+    if (!req.groupId) return ErrorCode.INVALID_GROUP_ID;
+    const status = this.groupStatus(req.groupId);
+    // Kafka answers heartbeats blindly while the group's partition loads.
+    if (status === ErrorCode.COORDINATOR_LOAD_IN_PROGRESS) return ErrorCode.NONE;
+    if (status !== ErrorCode.NONE) return status;
+    const group = this.ctx.groups.get(req.groupId);
+    if (group?.type !== 'classic') return ErrorCode.UNKNOWN_MEMBER_ID;
+    return heartbeatClassicGroup(this.ctx, group, req);
+  }
+
+  leaveGroup(groupId: string, members: LeavingMember[]): LeaveResult {
+    if (!groupId) return { errorCode: ErrorCode.INVALID_GROUP_ID, members: [] };
+    const status = this.groupStatus(groupId);
+    if (status !== ErrorCode.NONE) return { errorCode: status, members: [] };
+    const group = this.ctx.groups.get(groupId);
+    if (group?.type !== 'classic') return { errorCode: ErrorCode.UNKNOWN_MEMBER_ID, members: [] };
+    return leaveClassicGroup(this.ctx, group, members);
+  }
+
+  // ---- KIP-848 consumer groups
+
+  consumerGroupHeartbeat(req: ConsumerHeartbeatRequest): ConsumerHeartbeatResponse {
+    const unavailable = (errorCode: number): ConsumerHeartbeatResponse => ({ errorCode, errorMessage: null, memberId: null, memberEpoch: 0, heartbeatIntervalMs: 0, assignment: null });
+    if (!this.deps.config.consumerProtocolEnabled) return unavailable(ErrorCode.UNSUPPORTED_VERSION);
+    if (req.groupId) {
+      const status = this.groupStatus(req.groupId);
+      if (status !== ErrorCode.NONE) return unavailable(status);
+    }
+    return consumerGroupHeartbeat(this.ctx, req);
+  }
+
+  consumerGroupDescribe(groupIds: string[]): Message[] {
+    return groupIds.map((groupId) => {
+      const status = groupId ? this.groupStatus(groupId) : ErrorCode.INVALID_GROUP_ID;
+      if (status !== ErrorCode.NONE) {
+        return { errorCode: status, errorMessage: null, groupId, groupState: '', groupEpoch: -1, assignmentEpoch: -1, assignorName: '', members: [] };
+      }
+      return describeConsumerGroup(this.ctx, groupId);
+    });
+  }
+
+  // ---- offsets
+
+  commitOffsets(req: CommitRequest): CommitResult {
+    if (!req.groupId) return commitResult(req, ErrorCode.INVALID_GROUP_ID);
+    const status = this.groupStatus(req.groupId);
+    if (status !== ErrorCode.NONE) return commitResult(req, status);
+    return commitOffsets(this.ctx, req);
+  }
+
+  fetchOffsets(req: FetchRequest): FetchedGroup {
+    if (!req.groupId) return { errorCode: ErrorCode.INVALID_GROUP_ID, topics: [] };
+    const status = this.groupStatus(req.groupId);
+    if (status !== ErrorCode.NONE) return { errorCode: status, topics: [] };
+    return fetchOffsets(this.ctx, req);
+  }
+
+  deleteOffsets(groupId: string, topics: { name: string; partitions: { partitionIndex: number }[] }[]): OffsetDeleteResult {
+    if (!groupId) return { errorCode: ErrorCode.INVALID_GROUP_ID, topics: [] };
+    const status = this.groupStatus(groupId);
+    if (status !== ErrorCode.NONE) return { errorCode: status, topics: [] };
+    return deleteOffsets(this.ctx, groupId, topics);
+  }
+
+  // ---- administration
+
+  describeGroups(groupIds: string[]): DescribedGroup[] {
+    return groupIds.map((groupId) => {
+      const status = groupId ? this.groupStatus(groupId) : ErrorCode.INVALID_GROUP_ID;
+      if (status !== ErrorCode.NONE) return { errorCode: status, groupId, groupState: '', protocolType: '', protocolData: '', members: [] };
+      return describeGroup(this.ctx, groupId);
+    });
+  }
+
+  listGroups(statesFilter: string[], typesFilter: string[]): { errorCode: number; groups: ListedGroup[] } {
+    const loading = [...this.partitions.values()].includes('loading');
+    return { errorCode: loading ? ErrorCode.COORDINATOR_LOAD_IN_PROGRESS : ErrorCode.NONE, groups: listGroups(this.ctx, statesFilter, typesFilter) };
+  }
+
+  deleteGroups(groupIds: string[]): { groupId: string; errorCode: number }[] {
+    return groupIds.map((groupId) => {
+      const status = groupId ? this.groupStatus(groupId) : ErrorCode.INVALID_GROUP_ID;
+      return { groupId, errorCode: status !== ErrorCode.NONE ? status : deleteGroup(this.ctx, groupId) };
+    });
+  }
+
+  group(groupId: string): Group | undefined {
+    return this.ctx.groups.get(groupId);
+  }
+
+  // ---- partition ownership
+
+  /** Load every __consumer_offsets partition this broker leads, and start the offset expiry check. */
+  startup(): Promise<void> {
+    this.scheduleExpiration();
+    return this.adoptLedPartitions(this.deps.metadata());
+  }
+
+  onMetadataChange(change: MetadataChange, image: MetadataImage): void {
+    if (this.closed) return;
+    if (change.deletedTopics.some((t) => t.name === OFFSETS_TOPIC)) {
+      for (const p of [...this.partitions.keys()]) this.unload(p);
+    }
+    if (change.createdPartitions.some((c) => c.topic.name === OFFSETS_TOPIC)) void this.adoptLedPartitions(image);
+  }
+
+  private async adoptLedPartitions(image: MetadataImage): Promise<void> {
+    const topic = image.topic(OFFSETS_TOPIC);
+    if (!topic) return;
+    const loads: Promise<void>[] = [];
+    for (const state of topic.partitions.values()) {
+      if (state.leader === this.deps.nodeId && !this.partitions.has(state.partition)) loads.push(this.load(state.partition));
+    }
+    await Promise.all(loads);
+  }
+
+  private async load(partition: number): Promise<void> {
+    const hosted = this.deps.replicaManager.get(OFFSETS_TOPIC, partition);
+    if (!hosted) return;
+    const log = hosted.log;
+    if (log.logStartOffset >= log.highWatermark) {
+      this.partitions.set(partition, 'active');
+      return;
+    }
+    this.partitions.set(partition, 'loading');
+    const started = Date.now();
+    try {
+      const stats = await loadPartition(this.ctx, log, () => this.closed || this.partitions.get(partition) !== 'loading');
+      if (!stats) return;
+      this.partitions.set(partition, 'active');
+      this.deps.log.info(
+        `Finished loading ${OFFSETS_TOPIC}-${partition} in ${Date.now() - started} ms: ${stats.records} records, ${stats.groups} groups, ${stats.offsets} offsets`,
+      );
+    } catch (err) {
+      this.deps.log.error(`Failed to load ${OFFSETS_TOPIC}-${partition}`, err);
+      this.partitions.delete(partition);
+    }
+  }
+
+  /** Stop coordinating a partition: its groups are forgotten and their parked requests answered. */
+  private unload(partition: number): void {
+    this.partitions.delete(partition);
+    for (const group of [...this.ctx.groups.values()]) {
+      if (this.partitionFor(group.groupId) === partition) this.forget(group, ErrorCode.NOT_COORDINATOR);
+    }
+    for (const groupId of [...this.ctx.offsets.groupIds()]) {
+      if (this.partitionFor(groupId) === partition) this.ctx.offsets.deleteGroup(groupId);
+    }
+  }
+
+  private forget(group: Group, errorCode: number): void {
+    this.ctx.timer.cancelAll(groupTimerPrefix(group.groupId));
+    if (group.type === 'classic') {
+      for (const m of group.members.values()) {
+        group.completeJoin(m, joinError(errorCode, m.memberId));
+        m.completeSync(syncError(errorCode));
+      }
+    }
+    this.ctx.groups.delete(group.groupId);
+  }
+
+  private scheduleExpiration(): void {
+    this.ctx.timer.schedule(EXPIRE_KEY, this.deps.config.offsetsRetentionCheckIntervalMs, () => {
+      this.expireOffsetsNow();
+      this.scheduleExpiration();
+    });
+  }
+
+  /** Run the offset expiry check now (it also runs every offsets.retention.check.interval.ms). */
+  expireOffsetsNow(): void {
+    const ids = [...this.ctx.groups.keys(), ...this.ctx.offsets.groupIds()].filter((id) => this.groupStatus(id) === ErrorCode.NONE);
+    expireOffsets(this.ctx, new Set(ids));
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const group of [...this.ctx.groups.values()]) this.forget(group, ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    this.ctx.timer.cancelAll();
+    this.partitions.clear();
+  }
+}

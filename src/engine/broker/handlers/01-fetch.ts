@@ -15,7 +15,7 @@
 import type { Message } from '../../protocol/codec.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { FetchRequest, FetchResponse } from '../../protocol/messages/01-fetch.js';
-import { FetchSessionCache, type RequestedPartition, type SessionPartition } from '../fetch-session.js';
+import { FetchSessionCache, newSessionPartition, type RequestedPartition, type SessionPartition } from '../fetch-session.js';
 import { readPartitions, type PartitionRead } from '../fetch-reader.js';
 import { hostKey } from '../replica-manager.js';
 import { defineHandler, type RequestContext } from '../handler.js';
@@ -49,7 +49,7 @@ export default defineHandler({
     const resolved =
       ctx.apiVersion >= 7
         ? sessions.resolve(request.sessionId, request.sessionEpoch, requested, forgotten)
-        : { kind: 'fetch' as const, sessionId: 0, incremental: false, partitions: requested.map(asSessionPartition) };
+        : { kind: 'fetch' as const, sessionId: 0, incremental: false, partitions: requested.map(newSessionPartition) };
     if (resolved.kind === 'error') return { throttleTimeMs: 0, errorCode: resolved.errorCode, sessionId: 0, responses: [] };
 
     const nameOf = (key: string) => (byId ? image.topicsById.get(key)?.name : key);
@@ -108,10 +108,6 @@ export default defineHandler({
     };
   },
 });
-
-function asSessionPartition(r: RequestedPartition): SessionPartition {
-  return { ...r, lastHighWatermark: -1, lastStableOffset: -1, lastLogStartOffset: -1 };
-}
 
 /** v16+: endpoints of the leaders named in currentLeader hints (KIP-951), when any were sent. */
 function nodeEndpoints(ctx: RequestContext, anyMoved: boolean): Message[] {

@@ -1,9 +1,9 @@
 /**
  * Checks kt's schema declarations against Apache Kafka's own JSON message definitions.
  *
- * The upstream files live outside the repo, in ../shared/kafka-spec relative to the repo root. Every
- * upstream file we declare is re-read and compared field by field (after camelCasing names and
- * inlining commonStructs): order, name, type, versions, nullableVersions, tag, taggedVersions,
+ * The upstream files live outside the repo, in ../shared/kafka-spec relative to the repo root (or
+ * wherever KT_KAFKA_SPEC says). Every upstream file we declare is re-read and compared field by
+ * field (after camelCasing names and inlining commonStructs): order, name, type, versions, nullableVersions, tag, taggedVersions,
  * default, ignorable, field-level flexibleVersions, plus the message's validVersions (minus a
  * latestVersionUnstable top version) and flexibleVersions. Coverage is checked both ways.
  *
@@ -20,7 +20,8 @@ import { ALL_METADATA_RECORDS } from '../../src/engine/protocol/metadata-records
 import { type FieldSpec, type MessageSpec, parseVersionRange } from '../../src/engine/protocol/schema.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const specRoot = path.resolve(repoRoot, '../shared/kafka-spec');
+// KT_KAFKA_SPEC points elsewhere, e.g. for a clone that does not sit beside ../shared.
+const specRoot = process.env.KT_KAFKA_SPEC ?? path.resolve(repoRoot, '../shared/kafka-spec');
 const messageDir = path.join(specRoot, 'message');
 const metadataDir = path.join(specRoot, 'metadata');
 const groupDir = path.join(specRoot, 'coordinator/group-coordinator');
@@ -184,7 +185,7 @@ if (!fs.existsSync(messageDir)) {
     it.skip(`upstream conformance: ${reason} (skipped because KT_NO_UPSTREAM_SPEC=1)`, () => {});
   } else {
     it('upstream conformance: the upstream spec directory is available', () => {
-      throw new Error(`${reason}. Provide it, or set KT_NO_UPSTREAM_SPEC=1 to skip this suite explicitly.`);
+      throw new Error(`${reason}. Provide it (KT_KAFKA_SPEC=<dir> names another place), or set KT_NO_UPSTREAM_SPEC=1 to skip this suite explicitly.`);
     });
   }
 } else {

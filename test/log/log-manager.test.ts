@@ -164,3 +164,23 @@ describe('LogManager', () => {
     await m2.close();
   });
 });
+
+describe('LogManager periodic checkpoints', () => {
+  test('high watermarks are checkpointed off the event loop, and close() writes the final values after them', async () => {
+    const d = tmpDir();
+    const m = LogManager.open({ config: { logDirs: [d], defaultLogConfig: config(), highWatermarkCheckpointIntervalMs: 20 }, logger: new MemoryLogger() });
+    m.startup();
+    const log = m.getOrCreateLog('hw', 0, { topicId: Buffer.alloc(16, 9) });
+    log.append(batch(3), { leaderEpoch: 0 });
+    log.updateHighWatermark(log.logEndOffset);
+    const file = path.join(d, 'replication-offset-checkpoint');
+    const deadline = Date.now() + 5000;
+    while (!(fs.existsSync(file) && fs.readFileSync(file, 'utf8').includes('hw 0 3')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(fs.readFileSync(file, 'utf8')).toBe('0\n1\nhw 0 3\n');
+    log.append(batch(2), { leaderEpoch: 0 });
+    log.updateHighWatermark(log.logEndOffset);
+    await m.close();
+    expect(fs.readFileSync(file, 'utf8')).toBe('0\n1\nhw 0 5\n');
+    expect(fs.readdirSync(d).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+  });
+});

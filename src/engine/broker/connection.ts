@@ -12,6 +12,7 @@
  */
 import type { Socket } from 'node:net';
 import type { Logger } from '../logger.js';
+import { dataBuffers, POOL_MIN_BYTES } from './buffer-pool.js';
 import type { DispatchOutcome, RequestDispatcher } from './dispatcher.js';
 
 /** api_key (2) + api_version (2) + correlation_id (4): no request can be shorter, and a zero frame would stall the parser. */
@@ -23,14 +24,37 @@ export interface ConnectionLimits {
   idleTimeoutMs: number;
 }
 
+/** INT32 size + the api key opening every request: enough to choose where the frame goes. */
+const FRAME_PREFIX_BYTES = 6;
+const PRODUCE_API_KEY = 0;
+
+/**
+ * The write callback for a response's last chunk: pooled fetch reads among the chunks go back to the
+ * pool once the socket has written them (writes complete in order, so the last one's callback means
+ * all are done). After an error the memory is left to the garbage collector instead.
+ */
+function releaseWhenWritten(chunks: Buffer[]): ((err?: Error | null) => void) | undefined {
+  let loaned: Buffer[] | undefined;
+  for (const c of chunks) if (dataBuffers.isLoaned(c)) (loaned ??= []).push(c);
+  if (!loaned) return undefined;
+  return (err) => {
+    if (!err) for (const c of loaned!) dataBuffers.release(c);
+  };
+}
+
 interface Slot {
   requestBytes: number;
   outcome?: DispatchOutcome;
 }
 
 export class Connection {
-  private readonly pending: Buffer[] = [];
-  private pendingBytes = 0;
+  /** The size prefix and api key of the next frame, while they straddle socket chunks. */
+  private readonly prefix = Buffer.alloc(FRAME_PREFIX_BYTES);
+  private prefixLen = 0;
+  /** The frame being assembled from several chunks, and how much of it has arrived. */
+  private frame: Buffer | undefined;
+  private frameFilled = 0;
+  private framePooled = false;
   private readonly slots: Slot[] = [];
   private inflightBytes = 0;
   private waitingForDrain = false;
@@ -71,53 +95,75 @@ export class Connection {
     this.onClose(this);
   }
 
+  /**
+   * Frames are cut out of socket chunks without copying when a chunk holds the whole frame; one that
+   * spans chunks is copied, chunk by chunk as they arrive, into a buffer of its exact size (pooled
+   * for large produce requests, see buffer-pool.ts).
+   */
   private onData(chunk: Buffer): void {
-    this.pending.push(chunk);
-    this.pendingBytes += chunk.length;
-    while (!this.closed && this.pendingBytes >= 4) {
-      const size = this.peekSize();
-      if (size < MIN_REQUEST_BYTES || size > this.limits.maxRequestBytes) {
-        this.log.warn(
-          `closing connection from ${this.clientHost}: request size ${size} is outside ${MIN_REQUEST_BYTES}..${this.limits.maxRequestBytes} (socket.request.max.bytes)`,
-        );
-        return this.close('frame size out of range');
+    let at = 0;
+    while (at < chunk.length && !this.closed) {
+      if (this.frame) {
+        at = this.fillFrame(chunk, at);
+        continue;
       }
-      if (this.pendingBytes < 4 + size) break;
-      this.consume(4);
-      this.handleFrame(this.consume(size));
+      if (this.prefixLen === 0 && chunk.length - at >= FRAME_PREFIX_BYTES) {
+        const size = chunk.readInt32BE(at);
+        if (!this.acceptSize(size)) return;
+        if (chunk.length - at - 4 >= size) {
+          this.handleFrame(chunk.subarray(at + 4, at + 4 + size), false);
+          at += 4 + size;
+        } else {
+          this.startFrame(size, chunk.readInt16BE(at + 4));
+          at += 4;
+        }
+        continue;
+      }
+      // The size prefix and api key straddle chunks: gather them first.
+      const take = Math.min(FRAME_PREFIX_BYTES - this.prefixLen, chunk.length - at);
+      chunk.copy(this.prefix, this.prefixLen, at, at + take);
+      this.prefixLen += take;
+      at += take;
+      if (this.prefixLen >= 4 && !this.acceptSize(this.prefix.readInt32BE(0))) return;
+      if (this.prefixLen < FRAME_PREFIX_BYTES) continue;
+      this.prefixLen = 0;
+      this.startFrame(this.prefix.readInt32BE(0), this.prefix.readInt16BE(4));
+      this.prefix.copy(this.frame!, 0, 4, FRAME_PREFIX_BYTES);
+      this.frameFilled = FRAME_PREFIX_BYTES - 4;
     }
   }
 
-  private peekSize(): number {
-    const head = this.pending[0];
-    if (head.length >= 4) return head.readInt32BE(0);
-    const four = Buffer.concat(this.pending, Math.min(this.pendingBytes, 8)).subarray(0, 4);
-    return four.readInt32BE(0);
+  private acceptSize(size: number): boolean {
+    if (size >= MIN_REQUEST_BYTES && size <= this.limits.maxRequestBytes) return true;
+    this.log.warn(
+      `closing connection from ${this.clientHost}: request size ${size} is outside ${MIN_REQUEST_BYTES}..${this.limits.maxRequestBytes} (socket.request.max.bytes)`,
+    );
+    this.close('frame size out of range');
+    return false;
   }
 
-  /** Take `n` bytes off the front of the pending chunks; a view (no copy) when one chunk holds them. */
-  private consume(n: number): Buffer {
-    this.pendingBytes -= n;
-    const head = this.pending[0];
-    if (head.length >= n) {
-      if (head.length === n) this.pending.shift();
-      else this.pending[0] = head.subarray(n);
-      return head.subarray(0, n);
-    }
-    const out = Buffer.allocUnsafe(n);
-    let filled = 0;
-    while (filled < n) {
-      const chunk = this.pending[0];
-      const take = Math.min(chunk.length, n - filled);
-      chunk.copy(out, filled, 0, take);
-      filled += take;
-      if (take === chunk.length) this.pending.shift();
-      else this.pending[0] = chunk.subarray(take);
-    }
-    return out;
+  private startFrame(size: number, apiKey: number): void {
+    // Only Produce frames are pooled: its handler keeps nothing of the request once it has finished,
+    // whereas other requests' byte fields (group metadata, assignments) may outlive their handler.
+    this.framePooled = apiKey === PRODUCE_API_KEY && size >= POOL_MIN_BYTES;
+    this.frame = this.framePooled ? dataBuffers.acquire(size) : Buffer.allocUnsafe(size);
+    this.frameFilled = 0;
   }
 
-  private handleFrame(frame: Buffer): void {
+  private fillFrame(chunk: Buffer, at: number): number {
+    const frame = this.frame!;
+    const take = Math.min(frame.length - this.frameFilled, chunk.length - at);
+    chunk.copy(frame, this.frameFilled, at, at + take);
+    this.frameFilled += take;
+    if (this.frameFilled === frame.length) {
+      this.frame = undefined;
+      this.handleFrame(frame, this.framePooled);
+    }
+    return at + take;
+  }
+
+  /** `pooled`: the frame is the connection's to release once its handler has finished with it. */
+  private handleFrame(frame: Buffer, pooled: boolean): void {
     const slot: Slot = { requestBytes: frame.length };
     this.slots.push(slot);
     this.inflightBytes += frame.length;
@@ -125,10 +171,19 @@ export class Connection {
     const outcome = this.dispatcher.dispatch(frame, { clientHost: this.clientHost, listenerName: this.listenerName });
     if (outcome instanceof Promise) {
       outcome.then(
-        (o) => this.complete(slot, o),
-        (err) => this.complete(slot, { kind: 'close', reason: `dispatch failed: ${(err as Error).message}` }),
+        (o) => {
+          if (pooled) dataBuffers.release(frame);
+          this.complete(slot, o);
+        },
+        (err) => {
+          if (pooled) dataBuffers.release(frame);
+          this.complete(slot, { kind: 'close', reason: `dispatch failed: ${(err as Error).message}` });
+        },
       );
-    } else this.complete(slot, outcome);
+    } else {
+      if (pooled) dataBuffers.release(frame);
+      this.complete(slot, outcome);
+    }
   }
 
   private complete(slot: Slot, outcome: DispatchOutcome): void {
@@ -152,8 +207,9 @@ export class Connection {
         this.socket.cork();
         corked = true;
       }
-      let accepted = true;
-      for (const chunk of outcome.chunks) accepted = this.socket.write(chunk);
+      const last = outcome.chunks.length - 1;
+      for (let i = 0; i < last; i++) this.socket.write(outcome.chunks[i]);
+      const accepted = last < 0 || this.socket.write(outcome.chunks[last], releaseWhenWritten(outcome.chunks));
       if (accepted && !this.waitingForDrain) this.inflightBytes -= outcome.size;
       else {
         this.waitingForDrain = true;

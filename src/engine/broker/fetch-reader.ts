@@ -1,11 +1,13 @@
 /**
  * Reading the partitions of one fetch: per-partition leader and epoch checks, byte limits for the
  * partition and the whole response, the high watermark (or last stable offset) as the visible end,
- * and OFFSET_OUT_OF_RANGE. Records come back as the log's own buffers, ready for the socket.
+ * and OFFSET_OUT_OF_RANGE. Records come back as the log's own buffers (file reads in pooled memory),
+ * ready for the socket; nothing but the response may keep them.
  */
 import { OffsetOutOfRangeError } from '../log/errors.js';
 import type { MetadataImage } from '../metadata/image.js';
 import { ErrorCode } from '../protocol/errors.js';
+import { dataBuffers } from './buffer-pool.js';
 import type { ReplicaManager } from './replica-manager.js';
 
 export const READ_UNCOMMITTED = 0;
@@ -29,6 +31,9 @@ export interface PartitionReadResult {
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/** File reads of a fetch go into pooled memory: the connection releases it once the response is written. */
+const allocate = (size: number): Buffer => dataBuffers.acquire(size);
 
 export function readPartitions(
   replicas: ReplicaManager,
@@ -61,6 +66,7 @@ export function readPartitions(
       const read = log.read(r.fetchOffset, Math.min(r.partitionMaxBytes, remaining), {
         maxOffset: visibleEnd,
         minOneBatch: totalBytes === 0,
+        allocate,
       });
       remaining = Math.max(0, remaining - read.records.length);
       totalBytes += read.records.length;

@@ -11,7 +11,7 @@
  * leader-epoch-checkpoint holds `epoch startOffset` lines in the same frame.
  */
 import fs from 'node:fs';
-import { atomicWriteFileSync, tpKey } from './log-files.js';
+import { atomicWriteFile, atomicWriteFileSync, tpKey } from './log-files.js';
 
 export const CHECKPOINT_VERSION = 0;
 
@@ -22,9 +22,11 @@ export class CheckpointFormatError extends Error {
   }
 }
 
+const checkpointText = (lines: string[]): string => `${CHECKPOINT_VERSION}\n${lines.length}\n${lines.map((l) => l + '\n').join('')}`;
+
 /** Write `lines` under the version/count header. */
 export function writeCheckpointLines(file: string, lines: string[]): void {
-  atomicWriteFileSync(file, `${CHECKPOINT_VERSION}\n${lines.length}\n${lines.map((l) => l + '\n').join('')}`);
+  atomicWriteFileSync(file, checkpointText(lines));
 }
 
 /** The entry lines split on spaces; [] when the file does not exist. */
@@ -72,10 +74,19 @@ export class OffsetCheckpointFile {
   }
 
   write(entries: Iterable<{ topic: string; partition: number; offset: number }>): void {
-    const lines: string[] = [];
-    for (const e of entries) lines.push(`${e.topic} ${e.partition} ${e.offset}`);
-    writeCheckpointLines(this.file, lines);
+    writeCheckpointLines(this.file, offsetLines(entries));
   }
+
+  /** write() with the file I/O off the event loop; callers must not overlap writes of one file. */
+  async writeInBackground(entries: Iterable<{ topic: string; partition: number; offset: number }>): Promise<void> {
+    await atomicWriteFile(this.file, checkpointText(offsetLines(entries)));
+  }
+}
+
+function offsetLines(entries: Iterable<{ topic: string; partition: number; offset: number }>): string[] {
+  const lines: string[] = [];
+  for (const e of entries) lines.push(`${e.topic} ${e.partition} ${e.offset}`);
+  return lines;
 }
 
 export interface EpochEntry {

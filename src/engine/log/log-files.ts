@@ -118,6 +118,32 @@ export function atomicWriteFileSync(file: string, content: string | Buffer): voi
   fsyncDir(path.dirname(file));
 }
 
+/**
+ * atomicWriteFileSync off the event loop (libuv's thread pool), for the periodic checkpoints: under
+ * heavy appends an fsync waits on the filesystem journal for milliseconds. Its own temp name, so it
+ * never collides with a synchronous write of the same file.
+ */
+export async function atomicWriteFile(file: string, content: string): Promise<void> {
+  const tmp = `${file}.async${TMP_SUFFIX}`;
+  const fh = await fs.promises.open(tmp, 'w');
+  try {
+    await fh.writeFile(content, 'utf8');
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  await fs.promises.rename(tmp, file);
+  let dir: fs.promises.FileHandle | undefined;
+  try {
+    dir = await fs.promises.open(path.dirname(file), 'r');
+    await dir.sync();
+  } catch {
+    // as fsyncDir: some filesystems refuse fsync on directories
+  } finally {
+    await dir?.close();
+  }
+}
+
 export function unlinkIfExists(file: string): void {
   try {
     fs.unlinkSync(file);

@@ -60,6 +60,8 @@ export class LogManager {
   readonly logger: LogLogger;
   readonly clock: Clock;
   readonly scheduler = new Scheduler();
+  /** Periodic checkpoint writes running off the event loop, chained so they never overlap. */
+  private backgroundCheckpoints: Promise<void> = Promise.resolve();
   readonly cleaner: LogCleaner;
   private readonly dirs: DirState[];
   private readonly logs = new Map<string, { log: PartitionLog; dir: string }>();
@@ -249,9 +251,13 @@ export class LogManager {
     };
     const c = this.config;
     this.scheduler.every(c.retentionCheckIntervalMs, guard('Retention pass', () => this.runRetention()));
-    this.scheduler.every(c.recoveryPointCheckpointIntervalMs, guard('Recovery point checkpoint', () => this.checkpointRecoveryPoints()));
+    // Recovery points and high watermarks only ever err low when a write lands late, which is safe
+    // (more recovery scanning; a sole replica's high watermark is reset to its log end at start), so
+    // their periodic writes run off the event loop. Log start offsets must not regress (deleted
+    // records would reappear): written synchronously, in order with DeleteRecords and retention.
+    this.scheduler.every(c.recoveryPointCheckpointIntervalMs, () => this.checkpointInBackground(RECOVERY_POINT_CHECKPOINT_FILE, (l) => l.recoveryPoint));
     this.scheduler.every(c.logStartOffsetCheckpointIntervalMs, guard('Log start offset checkpoint', () => this.checkpointLogStartOffsets()));
-    this.scheduler.every(c.highWatermarkCheckpointIntervalMs, guard('High watermark checkpoint', () => this.checkpointHighWatermarks()));
+    this.scheduler.every(c.highWatermarkCheckpointIntervalMs, () => this.checkpointInBackground(HIGH_WATERMARK_CHECKPOINT_FILE, (l) => l.highWatermark));
     if (c.cleanerEnable) this.cleaner.start(c.cleanerBackoffMs);
   }
 
@@ -263,20 +269,39 @@ export class LogManager {
     return n;
   }
 
+  private checkpointEntries(dir: string, value: (log: PartitionLog) => number | undefined): { topic: string; partition: number; offset: number }[] {
+    const entries: { topic: string; partition: number; offset: number }[] = [];
+    for (const e of this.logs.values()) {
+      if (e.dir !== dir) continue;
+      const offset = value(e.log);
+      if (offset !== undefined) entries.push({ topic: e.log.topic, partition: e.log.partition, offset });
+    }
+    return entries;
+  }
+
   private writeCheckpoint(file: string, value: (log: PartitionLog) => number | undefined): void {
     for (const d of this.dirs) {
-      const entries: { topic: string; partition: number; offset: number }[] = [];
-      for (const e of this.logs.values()) {
-        if (e.dir !== d.dir) continue;
-        const offset = value(e.log);
-        if (offset !== undefined) entries.push({ topic: e.log.topic, partition: e.log.partition, offset });
-      }
       try {
-        new OffsetCheckpointFile(path.join(d.dir, file)).write(entries);
+        new OffsetCheckpointFile(path.join(d.dir, file)).write(this.checkpointEntries(d.dir, value));
       } catch (err) {
         throw new LogDirError(d.dir, `Cannot write ${path.join(d.dir, file)}: ${(err as Error).message}`, { cause: err });
       }
     }
+  }
+
+  /** Queue a checkpoint written off the event loop; one at a time, values taken when its turn comes. */
+  private checkpointInBackground(file: string, value: (log: PartitionLog) => number | undefined): void {
+    this.backgroundCheckpoints = this.backgroundCheckpoints.then(async () => {
+      for (const d of this.dirs) {
+        if (this.closed) return;
+        const target = path.join(d.dir, file);
+        try {
+          await new OffsetCheckpointFile(target).writeInBackground(this.checkpointEntries(d.dir, value));
+        } catch (err) {
+          this.logger.error(`Cannot write ${target}: ${(err as Error).message}`);
+        }
+      }
+    });
   }
 
   checkpointRecoveryPoints(): void {
@@ -311,6 +336,8 @@ export class LogManager {
     if (this.closed) return;
     this.closed = true;
     this.scheduler.cancelAll();
+    // A background checkpoint renaming its file after the final one below would leave older values.
+    await this.backgroundCheckpoints;
     await this.cleaner.stop();
     for (const log of this.allLogs()) await log.awaitBackgroundFlushes();
     for (const log of this.allLogs()) log.close();

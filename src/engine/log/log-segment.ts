@@ -231,18 +231,13 @@ export class LogSegment {
   /**
    * Read whole batches starting with the one containing `startOffset`, up to `maxBytes` (the first
    * batch even if larger when `minOneBatch`), excluding batches whose last offset is
-   * >= `maxOffset`. Undefined when no batch of this segment reaches `startOffset`.
+   * >= `maxOffset`. Undefined when no batch of this segment reaches `startOffset`. `allocate`
+   * supplies the memory of large results (see ReadOptions).
    */
-  read(startOffset: number, maxBytes: number, maxOffset: number, minOneBatch: boolean): SegmentRead | undefined {
+  read(startOffset: number, maxBytes: number, maxOffset: number, minOneBatch: boolean, allocate?: (size: number) => Buffer): SegmentRead | undefined {
     const pos = this.offsetIndex.lookup(startOffset).position;
     if (pos >= this._size) return undefined;
-    return readBatches(this.fd, pos, this._size, {
-      startOffset,
-      maxBytes,
-      maxOffset,
-      minOneBatch,
-      slack: this.settings.indexIntervalBytes + BATCH_OVERHEAD,
-    });
+    return readBatches(this.fd, pos, this._size, { startOffset, maxBytes, maxOffset, minOneBatch, allocate });
   }
 
   /** Raw bytes of the file. */

@@ -24,6 +24,11 @@ export interface ReadOptions {
   maxOffset?: number;
   /** Return the first batch even when it alone exceeds maxBytes (default true, as Kafka's first partition). */
   minOneBatch?: boolean;
+  /**
+   * Where large reads from the files go (default: fresh memory). The fetch path passes its buffer
+   * pool; a caller that keeps any part of the result beyond its response must not.
+   */
+  allocate?: (size: number) => Buffer;
 }
 
 export interface ReadResult {

@@ -139,7 +139,7 @@ export class PartitionLog {
    * Leader append: assign offsets from the log end offset by patching each batch's base offset and
    * partition leader epoch in place (and under LogAppendTime its timestamp and CRC); the records
    * themselves are never re-encoded. `records` must hold whole, validated magic-2 batches; the log
-   * takes ownership of the buffer (it may keep it in the tail cache).
+   * keeps no reference to it once append returns (the caller may reuse pooled request memory).
    */
   append(records: Buffer, opts: AppendOptions): AppendResult {
     this.ensureOpen();
@@ -294,7 +294,7 @@ export class PartitionLog {
     }
     const all = this.segments.all;
     for (let i = Math.max(0, this.segments.floorIndex(startOffset)); i < all.length; i++) {
-      const r = all[i]!.read(startOffset, maxBytes, maxOffset, minOne);
+      const r = all[i]!.read(startOffset, maxBytes, maxOffset, minOne, opts.allocate);
       if (r) return result(r.records, r.firstOffset, r.nextOffset);
     }
     return result(EMPTY_BUFFER, -1, startOffset);

@@ -1,23 +1,25 @@
-import { readFileSync } from 'node:fs';
 import { Flags } from '@oclif/core';
-import { Admin } from '../engine/client/admin.js';
-import { Consumer, type TopicPartition } from '../engine/client/consumer.js';
-import { consumerConfigFrom, parseIsolationLevel } from '../engine/client/consumer-config.js';
-import { parseProperties } from '../engine/config/properties.js';
+import { consumerConfigFrom } from '../engine/client/consumer-config.js';
 import { KtCommand, bootstrapFlag, connectTimeoutFlag } from '../cli/base-command.js';
+import { consoleConsumerProps } from '../cli/console-consumer-props.js';
+import { recordSource } from '../cli/console-source.js';
 import { MessageFormatter, formatterConfig } from '../cli/message-formatter.js';
 import { propertyMap } from '../cli/properties.js';
-import { IncludeList } from '../cli/topic-filter.js';
 
 export default class ConsoleConsumer extends KtCommand {
   static override summary = 'Print records from a topic to standard output, like kafka-console-consumer.sh.';
   static override description =
-    'Reads every partition of the topic (or one with --partition) by assignment; consumer groups are not supported yet. ' +
+    'Joins a consumer group (--group, or group.id in --consumer-property / --consumer.config) and reads the partitions it is ' +
+    'given, starting at the group\'s committed offsets (--from-beginning: the earliest record where the group has none); it ' +
+    'commits every auto.commit.interval.ms and on exit, then leaves the group. Without a group it uses a new one, ' +
+    'console-consumer-<random>, with auto commit off. --partition reads one partition by assignment, without a group. ' +
     'Prints "Processed a total of N messages" on standard error when it stops: at --max-messages, after --timeout-ms ' +
     'without a record, or on Ctrl-C.';
   static override examples = [
     '<%= config.bin %> <%= command.id %> --topic quickstart-events --from-beginning --bootstrap-server localhost:9092',
     '<%= config.bin %> <%= command.id %> --topic orders --from-beginning --property print.key=true --property key.separator=:',
+    '<%= config.bin %> <%= command.id %> --topic orders --group billing --from-beginning',
+    '<%= config.bin %> <%= command.id %> --include "orders-.*" --group audit --consumer-property auto.commit.interval.ms=1000',
     '<%= config.bin %> <%= command.id %> --topic orders --partition 2 --offset 100 --max-messages 10',
     '<%= config.bin %> <%= command.id %> --topic orders --from-beginning --property print.timestamp=true --property print.partition=true --property print.offset=true --property print.headers=true --timeout-ms 5000',
   ];
@@ -26,9 +28,12 @@ export default class ConsoleConsumer extends KtCommand {
     'connect-timeout-ms': connectTimeoutFlag(),
     topic: Flags.string({ description: 'The topic to consume from.' }),
     include: Flags.string({ description: 'Regular expression of the topics to consume (instead of --topic).' }),
-    partition: Flags.integer({ description: 'The partition to consume from (default: all partitions).', min: 0 }),
+    group: Flags.string({ description: 'The consumer group id of the consumer (it commits what it consumed).' }),
+    partition: Flags.integer({ description: 'The partition to consume from, by assignment without a group (default: all partitions).', min: 0 }),
     offset: Flags.string({ description: "The offset to start from with --partition: a non-negative number, 'earliest' or 'latest' (default)." }),
-    'from-beginning': Flags.boolean({ description: 'Start with the earliest record present rather than the latest.' }),
+    'from-beginning': Flags.boolean({
+      description: 'If the consumer does not already have an established offset to consume from, start with the earliest record present rather than the latest.',
+    }),
     'max-messages': Flags.integer({ description: 'Exit after this many records.', min: 0 }),
     'timeout-ms': Flags.integer({ description: 'Exit when no record has arrived for this many milliseconds.', min: 0 }),
     property: Flags.string({
@@ -52,21 +57,24 @@ export default class ConsoleConsumer extends KtCommand {
       this.error(`The provided offset value '${flags.offset}' is incorrect. Valid values are 'earliest', 'latest', or a non-negative long.`, { exit: 1 });
     }
 
-    const props = new Map<string, string>();
-    if (flags['consumer.config']) for (const [k, v] of parseProperties(readFileSync(flags['consumer.config'], 'utf8'))) props.set(k, v);
-    for (const [k, v] of propertyMap(flags['consumer-property'], '--consumer-property')) props.set(k, v);
-    if (flags['isolation-level'] !== undefined) props.set('isolation.level', parseIsolationLevel(flags['isolation-level']));
-    if (!props.has('auto.offset.reset')) props.set('auto.offset.reset', start === 'earliest' ? 'earliest' : 'latest');
-    if (!props.has('client.id')) props.set('client.id', 'console-consumer');
+    const { props } = consoleConsumerProps({
+      group: flags.group,
+      partition: flags.partition,
+      fromBeginning: flags['from-beginning'],
+      consumerProperties: flags['consumer-property'],
+      consumerConfigFile: flags['consumer.config'],
+      isolationLevel: flags['isolation-level'],
+    });
     const { config } = consumerConfigFrom(props);
     const formatter = new MessageFormatter(formatterConfig(propertyMap(flags.property, '--property')));
 
-    const consumer = new Consumer({ ...config, clusterOptions: { bootstrap: flags['bootstrap-server'], connectTimeoutMs: flags['connect-timeout-ms'] } });
+    const clusterOptions = { bootstrap: flags['bootstrap-server'], connectTimeoutMs: flags['connect-timeout-ms'] };
+    const source = recordSource({ config, clusterOptions, topic: flags.topic, include: flags.include, partition: flags.partition, start });
     let processed = 0;
     let stopping = false;
     const stop = () => {
       stopping = true;
-      consumer.wakeup();
+      source.wakeup();
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
@@ -77,45 +85,29 @@ export default class ConsoleConsumer extends KtCommand {
       stop();
     });
     try {
-      await consumer.connect();
-      const tps = await this.assignment(consumer, flags.topic, flags.include, flags.partition);
-      await consumer.assign(tps);
-      if (typeof start === 'number') for (const tp of tps) consumer.seek(tp, start);
-      else if (start === 'earliest') await consumer.seekToBeginning(tps);
-      else await consumer.seekToEnd(tps);
-
+      await source.open();
       const max = flags['max-messages'] ?? Infinity;
       const idleLimit = flags['timeout-ms'] ?? Infinity;
       let lastRecordAt = Date.now();
       while (!stopping && processed < max) {
         const idleLeft = idleLimit - (Date.now() - lastRecordAt);
         if (idleLeft <= 0) break;
-        const records = await consumer.poll(Math.min(idleLeft, 1000));
+        const records = await source.poll(Math.min(idleLeft, 1000));
         if (records.length === 0) continue;
         lastRecordAt = Date.now();
+        // Records not printed (past --max-messages, or stopping) are given back, so they are not committed.
+        const printed = stopping ? 0 : Math.min(records.length, max - processed);
+        source.giveBack(records.slice(printed));
         const out: Buffer[] = [];
-        for (const r of records) {
-          if (processed >= max) break;
-          formatter.writeTo(r, out);
-          processed++;
-        }
-        if (!stopping) await write(Buffer.concat(out));
+        for (const r of records.slice(0, printed)) formatter.writeTo(r, out);
+        processed += printed;
+        await write(Buffer.concat(out));
       }
     } finally {
-      consumer.close();
+      await source.close();
       process.stderr.write(`Processed a total of ${processed} messages\n`);
     }
     this.exit(0);
-  }
-
-  private async assignment(consumer: Consumer, topic: string | undefined, include: string | undefined, partition: number | undefined): Promise<TopicPartition[]> {
-    if (topic !== undefined) return partition !== undefined ? [{ topic, partition }] : consumer.partitionsFor(topic);
-    const filter = new IncludeList(include!);
-    const admin = new Admin({ cluster: consumer.cluster });
-    const topics = (await admin.listTopics({ listInternal: true })).map((t) => t.name).filter((t) => filter.isTopicAllowed(t, false));
-    const all: TopicPartition[] = [];
-    for (const t of topics) all.push(...(await consumer.partitionsFor(t)));
-    return all;
   }
 }
 

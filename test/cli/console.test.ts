@@ -14,7 +14,7 @@ describe('kt console-producer and console-consumer', () => {
   let b: string[];
 
   beforeAll(async () => {
-    server = await startKt({ 'auto.create.topics.enable': 'false' });
+    server = await startKt({ 'auto.create.topics.enable': 'false', 'group.initial.rebalance.delay.ms': '0' });
     b = ['--bootstrap-server', server.bootstrap];
     const admin = new Admin({ bootstrap: server.bootstrap });
     const results = await admin.createTopics([

@@ -53,8 +53,17 @@ describe('consumer config', () => {
         ['isolation.level', 'read_committed'],
         ['auto.offset.reset', 'earliest'],
         ['max.partition.fetch.bytes', '1024'],
-        ['group.id', 'ignored'],
+        ['group.id', 'g1'],
+        ['enable.auto.commit', 'FALSE'],
+        ['partition.assignment.strategy', 'org.apache.kafka.clients.consumer.RoundRobinAssignor, range'],
       ]),
+    );
+    expect(config.groupId).toBe('g1');
+    expect(config.enableAutoCommit).toBe(false);
+    expect(config.partitionAssignmentStrategy).toEqual(['roundrobin', 'range']);
+    expect(config.sessionTimeoutMs).toBe(45_000);
+    expect(() => consumerConfigFrom(new Map([['partition.assignment.strategy', 'org.apache.kafka.clients.consumer.CooperativeStickyAssignor']]))).toThrow(
+      /kt implements range and roundrobin/,
     );
     expect(config.isolationLevel).toBe('read_committed');
     expect(config.autoOffsetReset).toBe('earliest');

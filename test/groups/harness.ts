@@ -6,7 +6,7 @@ import { BrokerConfig } from '../../src/engine/config/broker-config.js';
 import { groupConfigFrom } from '../../src/engine/coordinator/group/config.js';
 import { GroupCoordinator } from '../../src/engine/coordinator/group/group-coordinator.js';
 import { type JoinResult, type SyncResult } from '../../src/engine/coordinator/group/classic-member.js';
-import { encodeSubscription } from '../../src/engine/coordinator/group/consumer-protocol.js';
+import { encodeSubscription } from '../../src/engine/protocol/consumer-protocol.js';
 import { OFFSETS_TOPIC } from '../../src/engine/coordinator/group/partitioner.js';
 import { type CoordinatorRecord, parseRecord, type ParsedRecord } from '../../src/engine/coordinator/group/records.js';
 import { ManualTimer } from '../../src/engine/coordinator/group/timer.js';

@@ -6,7 +6,7 @@
 import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Kafka, logLevel } from 'kafkajs';
-import { encodeSubscription } from '../../src/engine/coordinator/group/consumer-protocol.js';
+import { encodeSubscription } from '../../src/engine/protocol/consumer-protocol.js';
 import { ErrorCode } from '../../src/engine/protocol/errors.js';
 import { startKt, tempLogDir, waitFor } from '../helpers/kt.js';
 

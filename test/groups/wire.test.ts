@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrokerConnection } from '../../src/engine/client/broker-connection.js';
-import { encodeSubscription } from '../../src/engine/coordinator/group/consumer-protocol.js';
+import { encodeSubscription } from '../../src/engine/protocol/consumer-protocol.js';
 import { ErrorCode } from '../../src/engine/protocol/errors.js';
 import { startKt, type RunningKt } from '../helpers/kt.js';
 

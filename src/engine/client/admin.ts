@@ -1,18 +1,25 @@
 /**
- * kt's admin client: topics (create, delete, list, describe, add partitions), configs and record
- * deletion, over the same Cluster view as the producer and consumer. Per-topic failures come
- * back as KafkaErrors in the results, as Kafka's Admin API returns one future per topic.
+ * kt's admin client: topics (create, delete, list, describe, add partitions), configs, record
+ * deletion and consumer groups (admin-groups.ts), over the same Cluster view as the producer and
+ * consumer. Per-topic failures come back as KafkaErrors in the results, as Kafka's Admin API
+ * returns one future per topic.
  */
 import type { Message } from '../protocol/codec.js';
 import { ErrorCode } from '../protocol/errors.js';
 import { type ConfigEntry, ResourceType, describeConfigs, incrementalAlterConfigs, resourceKey } from './admin-configs.js';
+import * as groups from './admin-groups.js';
+import type { GroupDescription, GroupListing, ListGroupsOptions, PartitionResult } from './admin-groups.js';
 import type { ConfigChange, ConfigResource } from './admin-configs.js';
 import { Cluster, type ClusterOptions } from './cluster.js';
+import { GroupCoordinators } from './coordinator.js';
+import { type CommittedOffset, type OffsetToCommit, commitOffsets, fetchCommittedOffsets } from './group-offsets.js';
+import type { TopicPartition } from './list-offsets.js';
 import { type KafkaError, UnsupportedVersionError, kafkaError } from './errors.js';
 import { ZERO_UUID, type BrokerNode } from './metadata.js';
 
 export { AlterConfigOp, ConfigSource, ResourceType } from './admin-configs.js';
 export type { ConfigChange, ConfigEntry, ConfigResource };
+export type { GroupDescription, GroupListing, GroupMember, ListGroupsOptions, PartitionResult } from './admin-groups.js';
 
 export interface NewTopic {
   name: string;
@@ -64,12 +71,14 @@ const OPERATION_TIMEOUT_MS = 60_000;
 
 export class Admin {
   readonly cluster: Cluster;
+  readonly coordinators: GroupCoordinators;
   private readonly ownsCluster: boolean;
 
   constructor(options: AdminOptions = {}) {
     const { cluster, ...clusterOptions } = options;
     this.cluster = cluster ?? new Cluster({ clientId: 'kt-admin', ...clusterOptions });
     this.ownsCluster = !cluster;
+    this.coordinators = new GroupCoordinators(this.cluster);
   }
 
   connect(): Promise<void> {
@@ -210,6 +219,33 @@ export class Admin {
   async describeCluster(): Promise<{ clusterId: string | null; controllerId: number; brokers: BrokerNode[] }> {
     const snapshot = await this.cluster.refreshMetadata([]);
     return { clusterId: snapshot.clusterId, controllerId: snapshot.controllerId, brokers: snapshot.brokers };
+  }
+
+  /** Groups on every broker, optionally only those in some states or of some types. */
+  listGroups(options: ListGroupsOptions = {}): Promise<GroupListing[]> {
+    return groups.listGroups(this.cluster, options);
+  }
+
+  describeGroups(groupIds: readonly string[]): Promise<GroupDescription[]> {
+    return groups.describeGroups(this.cluster, this.coordinators, groupIds);
+  }
+
+  deleteGroups(groupIds: readonly string[]): Promise<Map<string, KafkaError | null>> {
+    return groups.deleteGroups(this.coordinators, groupIds);
+  }
+
+  deleteGroupOffsets(groupId: string, partitions: readonly TopicPartition[]): Promise<{ error: KafkaError | null; partitions: PartitionResult[] }> {
+    return groups.deleteOffsets(this.coordinators, groupId, partitions);
+  }
+
+  /** A group's committed offsets (null: of every partition it committed), keyed by tpKey. */
+  listGroupOffsets(groupId: string, partitions: readonly TopicPartition[] | null = null): Promise<Map<string, CommittedOffset>> {
+    return fetchCommittedOffsets(this.coordinators, groupId, partitions);
+  }
+
+  /** Commit offsets for a group from outside it; the coordinator refuses while it has members. */
+  alterGroupOffsets(groupId: string, offsets: readonly OffsetToCommit[]): Promise<void> {
+    return commitOffsets(this.coordinators, groupId, offsets);
   }
 
   private async describeWithDescribeTopicPartitions(names: readonly string[]): Promise<TopicDescription[]> {

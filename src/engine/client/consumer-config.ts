@@ -19,6 +19,20 @@ export interface ConsumerConfig {
   retryBackoffMs: number;
   /** How long an assigned topic may be unknown to the broker before assign() fails. */
   unknownTopicGraceMs: number;
+  /** The consumer group (GroupConsumer); absent for a consumer by assignment. */
+  groupId?: string;
+  /** Static membership: a restart within the session timeout keeps the member's partitions. */
+  groupInstanceId?: string;
+  sessionTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  /** The longest gap between polls before the member leaves; also its rebalance timeout. */
+  maxPollIntervalMs: number;
+  /** Client-side assignor protocol names in order of preference ('range', 'roundrobin'). */
+  partitionAssignmentStrategy: string[];
+  enableAutoCommit: boolean;
+  autoCommitIntervalMs: number;
+  /** How often a pattern subscription looks for new matching topics. */
+  metadataMaxAgeMs: number;
 }
 
 export const CONSUMER_DEFAULTS: ConsumerConfig = {
@@ -33,7 +47,38 @@ export const CONSUMER_DEFAULTS: ConsumerConfig = {
   requestTimeoutMs: 30_000,
   retryBackoffMs: 100,
   unknownTopicGraceMs: 2000,
+  sessionTimeoutMs: 45_000,
+  heartbeatIntervalMs: 3000,
+  maxPollIntervalMs: 300_000,
+  partitionAssignmentStrategy: ['range'],
+  enableAutoCommit: true,
+  autoCommitIntervalMs: 5000,
+  metadataMaxAgeMs: 300_000,
 };
+
+/** Java's assignor class names (and the protocol names themselves) to the protocol names kt implements. */
+const ASSIGNOR_NAMES: Record<string, string> = {
+  range: 'range',
+  roundrobin: 'roundrobin',
+  'org.apache.kafka.clients.consumer.RangeAssignor': 'range',
+  'org.apache.kafka.clients.consumer.RoundRobinAssignor': 'roundrobin',
+};
+
+export function parseAssignmentStrategy(value: string): string[] {
+  const names = value.split(',').map((v) => v.trim()).filter((v) => v !== '');
+  if (names.length === 0) throw new ConfigError(`Invalid value ${value} for configuration partition.assignment.strategy: An empty list is not allowed`);
+  return names.map((name) => {
+    const protocol = ASSIGNOR_NAMES[name];
+    if (!protocol) throw new ConfigError(`Invalid value ${name} for configuration partition.assignment.strategy: kt implements range and roundrobin (RangeAssignor, RoundRobinAssignor)`);
+    return protocol;
+  });
+}
+
+export function parseBooleanConfig(value: string, key: string): boolean {
+  const v = value.trim().toLowerCase();
+  if (v === 'true' || v === 'false') return v === 'true';
+  throw new ConfigError(`Invalid value ${value} for configuration ${key}: Expected value to be either true or false`);
+}
 
 export function parseIsolationLevel(value: string): IsolationLevel {
   const v = value.trim().toLowerCase();
@@ -61,21 +106,24 @@ const SETTERS: Record<string, Setter> = {
   'max.poll.records': (c, v) => (c.maxPollRecords = parseIntConfig(v, 'max.poll.records', 1)),
   'request.timeout.ms': (c, v) => (c.requestTimeoutMs = parseIntConfig(v, 'request.timeout.ms')),
   'retry.backoff.ms': (c, v) => (c.retryBackoffMs = parseIntConfig(v, 'retry.backoff.ms')),
+  'group.id': (c, v) => (c.groupId = v),
+  'group.instance.id': (c, v) => (c.groupInstanceId = v.trim() === '' ? undefined : v),
+  'session.timeout.ms': (c, v) => (c.sessionTimeoutMs = parseIntConfig(v, 'session.timeout.ms', 1)),
+  'heartbeat.interval.ms': (c, v) => (c.heartbeatIntervalMs = parseIntConfig(v, 'heartbeat.interval.ms', 1)),
+  'max.poll.interval.ms': (c, v) => (c.maxPollIntervalMs = parseIntConfig(v, 'max.poll.interval.ms', 1)),
+  'partition.assignment.strategy': (c, v) => (c.partitionAssignmentStrategy = parseAssignmentStrategy(v)),
+  'enable.auto.commit': (c, v) => (c.enableAutoCommit = parseBooleanConfig(v, 'enable.auto.commit')),
+  'auto.commit.interval.ms': (c, v) => (c.autoCommitIntervalMs = parseIntConfig(v, 'auto.commit.interval.ms')),
+  'metadata.max.age.ms': (c, v) => (c.metadataMaxAgeMs = parseIntConfig(v, 'metadata.max.age.ms')),
 };
 
-/** Java consumer keys that only matter to groups or serializers; accepted and ignored. */
+/** Java consumer keys that only matter to serializers or sockets; accepted and ignored. */
 const IGNORED = new Set([
   'key.deserializer',
   'value.deserializer',
-  'group.id',
-  'enable.auto.commit',
-  'auto.commit.interval.ms',
-  'session.timeout.ms',
-  'heartbeat.interval.ms',
   'check.crcs',
   'receive.buffer.bytes',
   'send.buffer.bytes',
-  'metadata.max.age.ms',
   'allow.auto.create.topics',
 ]);
 

@@ -81,7 +81,8 @@ export class Consumer {
   /** Replace the assignment. New partitions start unpositioned (auto.offset.reset decides). */
   async assign(tps: readonly TopicPartition[]): Promise<void> {
     const topics = [...new Set(tps.map((tp) => tp.topic))];
-    const known = await awaitTopics(this.cluster, topics, { timeoutMs: this.config.requestTimeoutMs, unknownTopicGraceMs: this.config.unknownTopicGraceMs });
+    // Unassigning everything (a group member's revocation) needs no metadata.
+    const known = topics.length === 0 ? new Map() : await awaitTopics(this.cluster, topics, { timeoutMs: this.config.requestTimeoutMs, unknownTopicGraceMs: this.config.unknownTopicGraceMs });
     for (const tp of tps) {
       const count = known.get(tp.topic)!.partitions.length;
       if (tp.partition < 0 || tp.partition >= count) {

@@ -1,6 +1,7 @@
 /** kt's Kafka client: what the tools (and anyone embedding kt) import. */
 export { Admin, AlterConfigOp, ConfigSource, ResourceType } from './admin.js';
 export type { ConfigChange, ConfigEntry, ConfigResource, NewTopic, TopicDescription, TopicListing, TopicPartitionInfo, TopicResult } from './admin.js';
+export type { GroupDescription, GroupListing, GroupMember, ListGroupsOptions, PartitionResult } from './admin.js';
 export { DEFAULT_BOOTSTRAP, parseBootstrap, type BrokerAddress } from './bootstrap.js';
 export { BrokerConnection } from './broker-connection.js';
 export { Cluster, type ClusterOptions } from './cluster.js';
@@ -12,3 +13,8 @@ export { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsets, type IsolationLevel,
 export { murmur2, partitionForKey, toPositive } from './partitioner.js';
 export { Producer, type ProducerOptions, type ProducerRecord, type RecordMetadata, type SendCallback } from './producer.js';
 export { PRODUCER_DEFAULTS, producerConfigFrom, type ProducerConfig } from './producer-config.js';
+export { GroupCoordinators } from './coordinator.js';
+export { commitOffsets, fetchCommittedOffsets, type CommittedOffset, type Membership, type OffsetToCommit } from './group-offsets.js';
+export { CLIENT_ASSIGNORS, rangeAssignor, roundRobinAssignor, type ClientAssignor, type MemberSubscription } from './group/assignors.js';
+export { GroupConsumer, type GroupConsumerOptions, type RebalanceListener } from './group/group-consumer.js';
+export type { SubscriptionSpec } from './group/subscription.js';

@@ -5,7 +5,7 @@
  */
 import { ErrorCode } from '../../protocol/errors.js';
 import { EMPTY_BYTES } from './classic-member.js';
-import { encodeAssignment } from './consumer-protocol.js';
+import { encodeAssignment } from '../../protocol/consumer-protocol.js';
 import { consumerGroupTombstones } from './consumer/consumer-records.js';
 import { type CoordinatorContext, type Group, groupTimerPrefix } from './context.js';
 import { groupWriteError } from './offsets-log.js';

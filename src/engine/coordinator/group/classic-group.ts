@@ -3,7 +3,8 @@
  * machine Empty -> PreparingRebalance -> CompletingRebalance -> Stable (and Dead), with Kafka's
  * allowed transitions. It holds no timers and does no I/O; rebalance.ts drives it.
  */
-import { CONSUMER_PROTOCOL_TYPE, subscribedTopics } from './consumer-protocol.js';
+import { CONSUMER_PROTOCOL_TYPE } from '../../protocol/consumer-protocol.js';
+import { subscribedTopics } from './consumer-protocol.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { type ClassicMember, type JoinMember, type JoinResult, joinError, type Protocol, syncError } from './classic-member.js';
 

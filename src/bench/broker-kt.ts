@@ -21,7 +21,8 @@ export interface RunningKt {
   dir: string;
 }
 
-export async function startKt(procs: Procs, dir: string, logDir = dir): Promise<RunningKt> {
+/** Start `kt server-start` on a free port; `overrides` are further server properties. */
+export async function startKt(procs: Procs, dir: string, logDir = dir, overrides: Record<string, string> = {}): Promise<RunningKt> {
   const child = procs.spawn(process.execPath, [
     ...serverNodeArgs(),
     KT_BIN,
@@ -30,6 +31,7 @@ export async function startKt(procs: Procs, dir: string, logDir = dir): Promise<
     'listeners=PLAINTEXT://127.0.0.1:0',
     '--override',
     `log.dirs=${join(dir, 'data')}`,
+    ...Object.entries(overrides).flatMap(([key, value]) => ['--override', `${key}=${value}`]),
   ]);
   child.stdout!.pipe(createWriteStream(join(logDir, 'kt.stdout.log')));
   child.stderr!.pipe(createWriteStream(join(logDir, 'kt.stderr.log')));

@@ -12,6 +12,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   crc: async () => (await import('./crc.bench.js')).benchCrc,
   log: async () => (await import('./log.bench.js')).benchLog,
   broker: async () => (await import('./broker.bench.js')).benchBroker,
+  group: async () => (await import('./group.bench.js')).benchGroup,
 };
 
 async function main(): Promise<void> {

@@ -84,6 +84,20 @@ describe('connection framing', () => {
     }
   });
 
+  test('frames stay intact when the read buffer is reused for the next read (shared read buffer)', () => {
+    const bodies = [...small, body(0, 4, 100_000), body(3, 5, 10)];
+    const stream = framed(bodies);
+    const { conn, dispatcher } = connect();
+    const readBuffer = Buffer.alloc(4096);
+    for (let at = 0; at < stream.length; at += readBuffer.length) {
+      const n = stream.copy(readBuffer, 0, at, at + readBuffer.length);
+      expect(conn.onRead(readBuffer.subarray(0, n))).toBe(true);
+      readBuffer.fill(0xee);
+    }
+    expect(dispatcher.seen).toEqual(bodies);
+    expect(dispatcher.frames).toEqual(bodies);
+  });
+
   test('a stream split into 1-byte chunks, and at every pair of positions near frame edges', () => {
     const stream = framed(small);
     const { socket, dispatcher } = connect();

@@ -5,6 +5,7 @@ import { ApiVersionsResponse } from '../../src/engine/protocol/messages/18-api-v
 import { MetadataResponse } from '../../src/engine/protocol/messages/03-metadata.js';
 import { ErrorCode } from '../../src/engine/protocol/errors.js';
 import { HANDLERS } from '../../src/engine/broker/handlers/index.js';
+import { socketReadStats } from '../../src/engine/broker/socket-reads.js';
 import { RawClient, requestFrame } from '../helpers/raw.js';
 import { startKt, type RunningKt } from '../helpers/kt.js';
 
@@ -23,6 +24,14 @@ describe('network loop', () => {
       expect(res.errorCode).toBe(ErrorCode.NONE);
       expect(res.apiKeys.map((k: { apiKey: number }) => k.apiKey)).toEqual(HANDLERS.map((h) => h.apiKey).sort((a, b) => a - b));
     }
+  });
+
+  it('reads accepted connections through the shared read buffer, not per-read allocations', async () => {
+    const before = { ...socketReadStats };
+    const conn = await kt.connect();
+    expect((await conn.send(18, 0, {})).errorCode).toBe(ErrorCode.NONE);
+    expect(socketReadStats.sharedReads).toBeGreaterThan(before.sharedReads);
+    expect(socketReadStats.dataEvents).toBe(before.dataEvents);
   });
 
   it('answers an ApiVersions version it does not know with UNSUPPORTED_VERSION and a v0 body', async () => {

@@ -75,7 +75,8 @@ export class Connection {
     this.clientHost = `/${socket.remoteAddress ?? 'unknown'}`;
     socket.setNoDelay(true);
     socket.setTimeout(limits.idleTimeoutMs, () => this.close('idle'));
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    // Sockets reading through socket-reads.ts call onRead directly and emit no 'data' events.
+    socket.on('data', (chunk: Buffer) => this.onRead(chunk));
     socket.on('drain', () => {
       this.waitingForDrain = false;
       this.inflightBytes -= this.bytesAwaitingDrain;
@@ -96,10 +97,16 @@ export class Connection {
   }
 
   /**
-   * Frames are cut out of socket chunks without copying when a chunk holds the whole frame; one that
-   * spans chunks is copied, chunk by chunk as they arrive, into a buffer of its exact size (pooled
-   * for large produce requests, see buffer-pool.ts).
+   * Take in bytes read from the socket; false asks the socket to stop reading (backpressure). The
+   * chunk may be a shared read buffer (socket-reads.ts), valid only during this call: every frame is
+   * copied out, chunk by chunk as they arrive, into a buffer of its exact size (pooled for large
+   * produce requests, see buffer-pool.ts).
    */
+  onRead(chunk: Buffer): boolean {
+    this.onData(chunk);
+    return !this.paused && !this.closed;
+  }
+
   private onData(chunk: Buffer): void {
     let at = 0;
     while (at < chunk.length && !this.closed) {
@@ -110,13 +117,8 @@ export class Connection {
       if (this.prefixLen === 0 && chunk.length - at >= FRAME_PREFIX_BYTES) {
         const size = chunk.readInt32BE(at);
         if (!this.acceptSize(size)) return;
-        if (chunk.length - at - 4 >= size) {
-          this.handleFrame(chunk.subarray(at + 4, at + 4 + size), false);
-          at += 4 + size;
-        } else {
-          this.startFrame(size, chunk.readInt16BE(at + 4));
-          at += 4;
-        }
+        this.startFrame(size, chunk.readInt16BE(at + 4));
+        at += 4;
         continue;
       }
       // The size prefix and api key straddle chunks: gather them first.

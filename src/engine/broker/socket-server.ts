@@ -7,6 +7,7 @@ import type { Listener } from '../config/broker-config.js';
 import type { Logger } from '../logger.js';
 import { Connection, type ConnectionLimits } from './connection.js';
 import type { RequestDispatcher } from './dispatcher.js';
+import { withSharedReads } from './socket-reads.js';
 
 export interface BoundListener extends Listener {
   /** The port actually bound (differs from `port` when that was 0). */
@@ -26,7 +27,7 @@ export class SocketServer {
 
   async listen(listeners: Listener[]): Promise<BoundListener[]> {
     for (const listener of listeners) {
-      const server = createServer({ noDelay: true }, (socket) => this.accept(socket, listener.name));
+      const server = createServer({ noDelay: true, pauseOnConnect: true }, (socket) => this.accept(socket, listener.name));
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen({ host: listener.host || undefined, port: listener.port, backlog: 1024 }, () => {
@@ -47,9 +48,13 @@ export class SocketServer {
     return this.connections.size;
   }
 
-  private accept(socket: Socket, listenerName: string): void {
-    const conn = new Connection(socket, this.dispatcher, listenerName, this.limits, this.log, (c) => this.connections.delete(c));
+  private accept(accepted: Socket, listenerName: string): void {
+    let conn: Connection | undefined;
+    // Reads begin on a later turn of the event loop, after conn is set.
+    const { socket, usesCallback } = withSharedReads(accepted, (chunk) => conn!.onRead(chunk));
+    conn = new Connection(socket, this.dispatcher, listenerName, this.limits, this.log, (c) => this.connections.delete(c));
     this.connections.add(conn);
+    if (!usesCallback) socket.resume();
   }
 
   async close(): Promise<void> {

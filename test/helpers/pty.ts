@@ -33,7 +33,10 @@ export function ktAtTerminal(args: string[]): TerminalSession {
   };
   child.stdout.on('data', onOutput);
   child.stderr.on('data', onOutput);
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve, reject) => {
+    child.on('exit', (code) => resolve(code));
+    child.on('error', (err) => reject(new Error(`cannot run util-linux script (${err.message}); .ci/run installs it`)));
+  });
   return {
     get output() {
       return output;

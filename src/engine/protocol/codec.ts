@@ -10,7 +10,7 @@
  * and end every struct with a tagged-field section. Nullable structs carry an int8 presence marker.
  * Fields absent from a version decode to their default and are not written.
  */
-import { ProtocolError, Reader, Writer, ZERO_UUID } from './primitives.js';
+import { ProtocolError, Reader, Writer, ZERO_UUID, utf8ByteLength } from './primitives.js';
 import { arrayElementType, type FieldSpec, inRange, isPrimitive, type MessageSpec } from './schema.js';
 
 // Decoded messages are plain objects whose shape is given by the declaration.
@@ -140,14 +140,16 @@ function compileStruct(fields: FieldSpec[], version: number, flexible: boolean):
         f.codec.write(w, v === undefined ? f.defaultValue() : v);
       }
       if (!flexible) return;
+      const unknownTags: UnknownTaggedField[] | undefined = value.unknownTaggedFields;
+      // Most structs have no tagged field to write: skip the bookkeeping (responses repeat them by the hundred).
+      if (tagged.length === 0 && !unknownTags) return w.uvarint(0);
       const toWrite: { tag: number; write: (w: Writer) => void }[] = [];
       for (const f of tagged) {
         const v = value[f.name];
         if (v !== undefined && !f.isDefault(v)) toWrite.push({ tag: f.tag, write: (sub) => f.codec.write(sub, v) });
       }
-      const unknown: UnknownTaggedField[] | undefined = value.unknownTaggedFields;
-      if (unknown) for (const u of unknown) toWrite.push({ tag: u.tag, write: (sub) => sub.bytes(u.data) });
-      if (unknown) toWrite.sort((a, b) => a.tag - b.tag);
+      if (unknownTags) for (const u of unknownTags) toWrite.push({ tag: u.tag, write: (sub) => sub.bytes(u.data) });
+      if (unknownTags) toWrite.sort((a, b) => a.tag - b.tag);
       w.uvarint(toWrite.length);
       for (const t of toWrite) {
         const sub = new Writer(64);
@@ -275,7 +277,7 @@ function primitiveCodec(type: string, nullable: boolean, flexible: boolean, wher
             return lengthWriter(w, flexible, false, -1);
           }
           const s = v as string;
-          lengthWriter(w, flexible, false, Buffer.byteLength(s));
+          lengthWriter(w, flexible, false, utf8ByteLength(s));
           w.utf8(s);
         },
       };

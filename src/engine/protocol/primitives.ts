@@ -101,6 +101,22 @@ export class Reader {
   }
 }
 
+/**
+ * Strings up to this length (topic names, group and member ids: most strings on the wire) are
+ * measured and, when ASCII, copied in JS: a call into Node's UTF-8 encoder costs more than the copy.
+ */
+const SHORT_STRING = 64;
+
+/** Buffer.byteLength(s, 'utf8'), without the native call for short ASCII strings. */
+export function utf8ByteLength(s: string): number {
+  if (s.length <= SHORT_STRING) {
+    let i = 0;
+    while (i < s.length && s.charCodeAt(i) <= 0x7f) i++;
+    if (i === s.length) return i;
+  }
+  return Buffer.byteLength(s);
+}
+
 /** Byte fields at least this long become their own output chunk instead of being copied. */
 const ZERO_COPY_THRESHOLD = 4096;
 
@@ -202,6 +218,22 @@ export class Writer {
     this.pos += b.length;
   }
   utf8(s: string): void {
+    const n = s.length;
+    if (n <= SHORT_STRING) {
+      this.ensure(n);
+      const buf = this.buf;
+      const at = this.pos;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c > 0x7f) break;
+        buf[at + i] = c;
+      }
+      if (i === n) {
+        this.pos += n;
+        return;
+      }
+    }
     const len = Buffer.byteLength(s);
     this.ensure(len);
     this.pos += this.buf.write(s, this.pos, 'utf8');

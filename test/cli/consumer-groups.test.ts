@@ -274,7 +274,7 @@ describe('kt consumer-groups', () => {
         ['--reset-offsets', '--group', 'g', '--all-topics'],
         "Option '[reset-offsets]' requires one of the following scenarios: [[to-offset], [to-datetime], [by-duration], [to-earliest], [to-latest], [to-current], [shift-by]]",
       ],
-      [['--reset-offsets', '--group', 'g', '--topic', 'orders:x', '--to-earliest', '--dry-run'], "Invalid partition 'x' specified in topic arg 'orders:x''"],
+      [['--reset-offsets', '--group', 'g', '--topic', 'orders:x', '--to-earliest', '--dry-run'], "Invalid partition 'x' specified in topic arg 'orders:x'"],
       [
         ['--reset-offsets', '--group', 'g', '--all-topics', '--to-datetime', '2024-01-01', '--dry-run'],
         "Executing consumer group command failed due to Error parsing timestamp. It does not contain a 'T' according to ISO8601 format",

@@ -17,7 +17,8 @@ export function parseTopicArg(arg: string): TopicArg {
   const parts = arg.split(':');
   if (parts.length !== 2) throw new UsageError(`Invalid topic arg '${arg}', expected topic name and partitions`);
   const partitions = parts[1]!.split(',').map((p) => {
-    if (!/^[+-]?\d+$/.test(p) || !Number.isSafeInteger(Number(p))) throw new UsageError(`Invalid partition '${p}' specified in topic arg '${arg}''`);
+    // Kafka's message ends in a stray quote ("...'orders:x''"); kt leaves it out.
+    if (!/^[+-]?\d+$/.test(p) || !Number.isSafeInteger(Number(p))) throw new UsageError(`Invalid partition '${p}' specified in topic arg '${arg}'`);
     return Number(p);
   });
   return { topic: parts[0]!, partitions };

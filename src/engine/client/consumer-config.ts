@@ -62,6 +62,8 @@ const ASSIGNOR_NAMES: Record<string, string> = {
   roundrobin: 'roundrobin',
   'org.apache.kafka.clients.consumer.RangeAssignor': 'range',
   'org.apache.kafka.clients.consumer.RoundRobinAssignor': 'roundrobin',
+  // kafkajs's default assigner: round robin under its own protocol name, to share groups with kafkajs.
+  RoundRobinAssigner: 'RoundRobinAssigner',
 };
 
 export function parseAssignmentStrategy(value: string): string[] {
@@ -69,7 +71,7 @@ export function parseAssignmentStrategy(value: string): string[] {
   if (names.length === 0) throw new ConfigError(`Invalid value ${value} for configuration partition.assignment.strategy: An empty list is not allowed`);
   return names.map((name) => {
     const protocol = ASSIGNOR_NAMES[name];
-    if (!protocol) throw new ConfigError(`Invalid value ${name} for configuration partition.assignment.strategy: kt implements range and roundrobin (RangeAssignor, RoundRobinAssignor)`);
+    if (!protocol) throw new ConfigError(`Invalid value ${name} for configuration partition.assignment.strategy: kt implements range and roundrobin (RangeAssignor, RoundRobinAssignor, and kafkajs's RoundRobinAssigner)`);
     return protocol;
   });
 }

@@ -60,4 +60,9 @@ export const roundRobinAssignor: ClientAssignor = (members, partitionCounts) => 
   return new Map([...out].map(([id, a]) => [id, toWire(a)]));
 };
 
-export const CLIENT_ASSIGNORS: Readonly<Record<string, ClientAssignor>> = { range: rangeAssignor, roundrobin: roundRobinAssignor };
+/** By JoinGroup protocol name; kafkajs's default assigner calls its round robin "RoundRobinAssigner". */
+export const CLIENT_ASSIGNORS: Readonly<Record<string, ClientAssignor>> = {
+  range: rangeAssignor,
+  roundrobin: roundRobinAssignor,
+  RoundRobinAssigner: roundRobinAssignor,
+};

@@ -24,6 +24,22 @@ describe('TailCache', () => {
     expect(r.nextOffset).toBe(6);
   });
 
+  test('keeps views of retainable appends that are the bulk of their buffer; copies a small part of a big one', () => {
+    const cache = new TailCache(1 << 20);
+    const [small, inBig] = batches(2);
+    const own = Buffer.allocUnsafeSlow(small!.length); // a buffer of its own, not a slice of Node's pool
+    small!.copy(own);
+    cache.add(own, true);
+    const big = Buffer.alloc(inBig!.length * 4);
+    const part = big.subarray(0, inBig!.length);
+    inBig!.copy(part);
+    cache.add(part, true);
+    expect(cache.read(0, 1, Infinity, true)!.records.buffer).toBe(own.buffer);
+    const second = cache.read(2, 1, Infinity, true)!.records;
+    expect(second.buffer).not.toBe(big.buffer);
+    expect(second.equals(inBig!)).toBe(true);
+  });
+
   test('consecutive batches come back as one view of a page, and stay intact after eviction', () => {
     const cache = new TailCache(4096);
     const bs = batches(200);

@@ -20,6 +20,7 @@ import type { MetadataChange } from '../metadata/replay.js';
 import { ErrorCode, KafkaError } from '../protocol/errors.js';
 import { batchMaxTimestamp, BATCH_OVERHEAD, batchSizeAt, readInt64, validateBatches } from '../records/batch-header.js';
 import { decodeBatch } from '../records/record-batch.js';
+import { dataBuffers } from './buffer-pool.js';
 import { FetchPurgatory } from './fetch-purgatory.js';
 
 export type TopicConfigResolver = (topic: TopicImage, image: MetadataImage) => LogConfig;
@@ -127,6 +128,8 @@ export class ReplicaManager {
     const nowMs = Date.now();
     const appended = hosted.log.append(records!, {
       leaderEpoch: state.leaderEpoch,
+      // Pooled request memory is reused after the request; any other request buffer never changes.
+      retainable: !dataBuffers.isLoaned(records!),
       timestampType: hosted.config.messageTimestampType,
       nowMs,
     });

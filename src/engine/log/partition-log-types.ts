@@ -7,6 +7,11 @@ export interface AppendOptions {
   /** Defaults to the topic's message.timestamp.type. */
   timestampType?: 'CreateTime' | 'LogAppendTime';
   nowMs?: number;
+  /**
+   * The caller never changes or reuses the memory of `records` after the append (a request's own
+   * buffer, not pooled memory): the tail cache may keep views of it instead of copies.
+   */
+  retainable?: boolean;
 }
 
 export interface AppendResult {

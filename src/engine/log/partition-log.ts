@@ -139,7 +139,8 @@ export class PartitionLog {
    * Leader append: assign offsets from the log end offset by patching each batch's base offset and
    * partition leader epoch in place (and under LogAppendTime its timestamp and CRC); the records
    * themselves are never re-encoded. `records` must hold whole, validated magic-2 batches; the log
-   * keeps no reference to it once append returns (the caller may reuse pooled request memory).
+   * keeps no reference to it once append returns (the caller may reuse pooled request memory),
+   * unless the caller declares it `retainable`.
    */
   append(records: Buffer, opts: AppendOptions): AppendResult {
     this.ensureOpen();
@@ -162,7 +163,7 @@ export class PartitionLog {
       next += records.readInt32BE(p + 23) + 1;
       p += size;
     }
-    this.appendToSegment(records, baseOffset, next - 1, maxTs, now);
+    this.appendToSegment(records, baseOffset, next - 1, maxTs, now, opts.retainable === true);
     if (opts.leaderEpoch >= 0 && opts.leaderEpoch > this.leaderEpochCache.latestEpoch()) {
       this.leaderEpochCache.assign(opts.leaderEpoch, baseOffset);
     }
@@ -193,14 +194,14 @@ export class PartitionLog {
     const now = -1;
     const seg = this.activeSegment;
     if (seg.size === 0 && first !== seg.baseOffset) this.replaceEmptyActiveSegment(first);
-    this.appendToSegment(records, first, prevLast, maxTs, now);
+    this.appendToSegment(records, first, prevLast, maxTs, now, false);
     for (const [epoch, base] of epochs) if (epoch >= 0 && epoch > this.leaderEpochCache.latestEpoch()) this.leaderEpochCache.assign(epoch, base);
     this.flusher.afterAppend();
     return { baseOffset: first, lastOffset: prevLast, logAppendTimeMs: -1, logStartOffset: this._logStartOffset, maxTimestamp: maxTs };
   }
 
   /** `now` is -1 when the caller did not need the clock. */
-  private appendToSegment(records: Buffer, firstOffset: number, lastOffset: number, maxTs: number, now: number): void {
+  private appendToSegment(records: Buffer, firstOffset: number, lastOffset: number, maxTs: number, now: number, retainable: boolean): void {
     let seg = this.activeSegment;
     if (
       seg.shouldRoll({ size: records.length, maxTimestamp: maxTs, lastOffset, now: now >= 0 ? now : this.ctx.clock, segmentBytes: this._config.segmentBytes, segmentMs: this._config.segmentMs }) ||
@@ -210,7 +211,7 @@ export class PartitionLog {
     }
     seg.append(records);
     this._logEndOffset = lastOffset + 1;
-    this.tail.add(records);
+    this.tail.add(records, retainable);
   }
 
   /** An empty active segment whose base offset does not fit the next append (follower gap). */

@@ -7,10 +7,13 @@
  * and truncation, so it never disagrees with the files (compaction and retention only touch closed
  * segments).
  *
- * Batches are copied, never referenced: the buffer handed to append may be pooled request memory
- * that is reused once the produce request is done. Copies go into append-only pages, so a read of
- * several consecutive batches is one view of a page (no concatenation), and a page is never
- * written where a view was handed out: readers keep their bytes even after eviction.
+ * Batches are referenced when the appender declares its buffer retainable (a request's own memory,
+ * never changed again) and they are the bulk of it, so the cache pins little more than it counts.
+ * Otherwise they are copied: the buffer may be pooled request memory, reused once the produce
+ * request is done. Copies go into append-only pages, so a read of several consecutive batches is one
+ * view of a page (no concatenation), and a page is never written where a view was handed out:
+ * readers keep their bytes even after eviction. (A copy is not free: fresh pages cost page faults,
+ * about as much as the file write itself for 16 KiB batches, which is why views are preferred.)
  *
  * Appends larger than LARGE_APPEND_BYTES (a big produce request) clear the cache instead: copying
  * them would cost as much as the file read they might save, and a consumer of such batches reads
@@ -62,14 +65,18 @@ export class TailCache {
     this.pageFill = 0;
   }
 
-  /** Add the batches of one append (offsets assigned). Must follow the previous append directly. */
-  add(records: Buffer): void {
+  /**
+   * Add the batches of one append (offsets assigned). Must follow the previous append directly.
+   * `retainable`: the caller never changes `records` again, so views of it may be kept.
+   */
+  add(records: Buffer, retainable = false): void {
     if (this.maxBytes <= 0) return;
     if (records.length > Math.min(this.maxBytes, LARGE_APPEND_BYTES)) {
       this.clear();
       return;
     }
-    const copy = this.copyIn(records);
+    const keep = retainable && records.buffer.byteLength <= records.length * 2;
+    const copy = keep ? records : this.copyIn(records);
     let p = 0;
     while (p < copy.length) {
       const size = copy.readInt32BE(p + 8) + 12;

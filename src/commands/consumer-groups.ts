@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { confirm } from '@inquirer/prompts';
 import { Errors, Flags, type Interfaces } from '@oclif/core';
 import { Admin, type GroupListing } from '../engine/client/admin.js';
@@ -8,6 +9,7 @@ import { describeGroups } from '../cli/consumer-groups/describe.js';
 import { ACTIONS, UsageError, parseStates, parseTypes, usageError, withOptionalValues } from '../cli/consumer-groups/options.js';
 import { type Report, processReport } from '../cli/consumer-groups/report.js';
 import { resetOffsets } from '../cli/consumer-groups/reset.js';
+import { parsePlanFile } from '../cli/consumer-groups/reset-file.js';
 import type { ResetSpec } from '../cli/consumer-groups/reset-plan.js';
 import { tableLines, widest } from '../cli/consumer-groups/table.js';
 import { parseDateTime, parseDuration } from '../cli/consumer-groups/time-specs.js';
@@ -31,6 +33,8 @@ export default class ConsumerGroups extends KtCommand {
     '<%= config.bin %> <%= command.id %> --reset-offsets --group my-group --topic orders:0,1 --shift-by -10 --execute',
     '<%= config.bin %> <%= command.id %> --reset-offsets --group my-group --all-topics --to-datetime 2024-06-01T00:00:00.000 --execute',
     '<%= config.bin %> <%= command.id %> --reset-offsets --group my-group --all-topics --by-duration PT1H --execute',
+    '<%= config.bin %> <%= command.id %> --reset-offsets --group my-group --all-topics --to-current --export > plan.csv',
+    '<%= config.bin %> <%= command.id %> --reset-offsets --group my-group --from-file plan.csv --execute',
     '<%= config.bin %> <%= command.id %> --delete --group my-group --group other-group --yes',
     '<%= config.bin %> <%= command.id %> --delete-offsets --group my-group --topic orders:0',
   ];
@@ -70,6 +74,11 @@ export default class ConsumerGroups extends KtCommand {
       helpValue: '<datetime>',
     }),
     'by-duration': Flags.string({ description: "Reset offsets to the first record at most this long ago: 'PnDTnHnMnS'.", helpValue: '<duration>' }),
+    'from-file': Flags.string({
+      description: 'Reset offsets to the values in this CSV file (what --export prints): topic,partition,offset lines for one --group, else group,topic,partition,offset.',
+      helpValue: '<path>',
+    }),
+    export: Flags.boolean({ description: 'With --reset-offsets: print the plan as CSV, which --from-file reads back.' }),
     yes: Flags.boolean({ char: 'y', description: 'With --delete: do not ask for confirmation at a terminal (kt\'s addition).' }),
   };
 
@@ -158,7 +167,7 @@ export default class ConsumerGroups extends KtCommand {
 
   private async resetOffsets(groups: () => Promise<string[]>, flags: Flags, report: Report): Promise<void> {
     const spec = resetSpec(flags);
-    const scope = flags['all-topics'] ? ({ allTopics: true } as const) : { allTopics: false as const, topics: flags.topic!.map(parseTopicArg) };
+    const scope = flags['all-topics'] ? ({ allTopics: true } as const) : { allTopics: false as const, topics: (flags.topic ?? []).map(parseTopicArg) };
     if (!flags['dry-run'] && !flags.execute) {
       report.note(
         'WARN: No action will be performed as the --execute option is missing. In a future major release, the default behavior of this ' +
@@ -166,7 +175,8 @@ export default class ConsumerGroups extends KtCommand {
           'explicitly if you are scripting this command and want to keep the current default behavior without prompting.',
       );
     }
-    await resetOffsets(this.admin!, await groups(), { scope, spec, execute: flags.execute }, report);
+    const exportAs = flags.export ? { singleGroup: (flags.group ?? []).length === 1 } : undefined;
+    await resetOffsets(this.admin!, await groups(), { scope, spec, execute: flags.execute, export: exportAs }, report);
   }
 
   /** Ask before deleting, but only a person at a terminal: scripts and pipes proceed, as with Kafka's tool. */
@@ -194,6 +204,10 @@ function resetSpec(flags: Flags): () => ResetSpec {
   if (flags['to-datetime'] !== undefined) {
     const timestamp = parseDateTime(flags['to-datetime']);
     return () => ({ kind: 'to-timestamp', timestamp });
+  }
+  if (flags['from-file'] !== undefined) {
+    const plan = parsePlanFile(readFileSync(flags['from-file'], 'utf8'), flags.group ?? []);
+    return () => ({ kind: 'from-file', plan });
   }
   const duration = parseDuration(flags['by-duration']!);
   return () => ({ kind: 'to-timestamp', timestamp: Date.now() - duration });

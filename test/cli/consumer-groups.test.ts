@@ -1,9 +1,13 @@
 /**
  * `kt consumer-groups` against a real kt server, run as the built binary, with a live kafkajs
  * consumer group: --list (and its state filter), --describe (offsets and lag, members, state),
- * --reset-offsets with every scenario (dry run, --execute, refusal while the group is active),
+ * --reset-offsets with every scenario (dry run, --execute, refusal while the group is active, CSV
+ * plans with --export and --from-file),
  * --delete, --delete-offsets, and one-line errors with exit 1 for command-line mistakes.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Consumer, Kafka, logLevel } from 'kafkajs';
 import { Admin } from '../../src/engine/client/admin.js';
@@ -191,6 +195,48 @@ describe('kt consumer-groups', () => {
     expect(await committed('live')).toEqual({ 'orders-0': 10, 'orders-1': 20, 'orders-2': 30 });
   });
 
+  it('exports a plan as CSV and resets from such a file, for one group or several', async () => {
+    await commit('csv-a', { 0: 7, 1: 7, 2: 7 });
+    await commit('csv-b', { 0: 1 });
+    const dir = mkdtempSync(join(tmpdir(), 'kt-cg-csv-'));
+    try {
+      // One --group: topic,partition,offset lines (and the blank line Kafka's println adds).
+      const one = await ok(['--reset-offsets', '--group', 'csv-a', '--topic', 'orders:0,2', '--shift-by', '2', '--export', '--dry-run']);
+      expect(one.stdout).toBe('orders,0,9\norders,2,9\n\n');
+      writeFileSync(join(dir, 'one.csv'), one.stdout);
+      const applied = await ok(['--reset-offsets', '--group', 'csv-a', '--from-file', join(dir, 'one.csv'), '--execute']);
+      expect(rowsOf(applied.stdout).slice(1)).toEqual([
+        ['csv-a', ORDERS, '0', '9'],
+        ['csv-a', ORDERS, '2', '9'],
+      ]);
+      expect(await committed('csv-a')).toEqual({ 'orders-0': 9, 'orders-1': 7, 'orders-2': 9 });
+
+      // Several groups: a group column; offsets from a file are clamped like --to-offset.
+      const both = await ok(['--reset-offsets', '--group', 'csv-a', '--group', 'csv-b', '--topic', 'orders:0', '--to-earliest', '--export', '--dry-run']);
+      expect(both.stdout).toBe('csv-a,orders,0,0\ncsv-b,orders,0,0\n\n');
+      writeFileSync(join(dir, 'both.csv'), 'csv-a,orders,1,3\ncsv-b,orders,0,99\n');
+      const fromBoth = await ok(['--reset-offsets', '--group', 'csv-a', '--group', 'csv-b', '--from-file', join(dir, 'both.csv'), '--execute']);
+      expect(fromBoth.stderr).toBe('WARN New offset (99) is higher than latest offset for topic partition orders-0. Value will be set to 10.\n');
+      expect(await committed('csv-a')).toEqual({ 'orders-0': 9, 'orders-1': 3, 'orders-2': 9 });
+      expect(await committed('csv-b')).toEqual({ 'orders-0': 10 });
+
+      // A group the file does not plan, a bad line, --export without --reset-offsets.
+      const unplanned = await cg(['--reset-offsets', '--group', 'csv-c', '--group', 'csv-a', '--from-file', join(dir, 'both.csv'), '--dry-run']);
+      expect(unplanned.code).toBe(1);
+      expect(unplanned.stderr).toBe('Error: No reset plan for group csv-c found\n');
+      expect(rowsOf(unplanned.stdout).slice(1)).toEqual([['csv-a', ORDERS, '1', '3']]);
+      writeFileSync(join(dir, 'bad.csv'), 'orders,x,3\n');
+      expect(await cg(['--reset-offsets', '--group', 'csv-a', '--from-file', join(dir, 'bad.csv'), '--dry-run'])).toMatchObject({
+        code: 1,
+        stdout: '',
+        stderr: "Error: Invalid reset plan line 1 ('orders,x,3'): partition 'x' is not a number; expected topic,partition,offset\n",
+      });
+      expect(await cg(['--list', '--export'])).toMatchObject({ code: 1, stderr: 'Error: Option(s) [export] are unavailable given other options on the command line\n' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('deletes empty groups and refuses groups with members', async () => {
     await commit('doomed', { 0: 1 });
     await commit('doomed-too', { 1: 1 });
@@ -272,7 +318,7 @@ describe('kt consumer-groups', () => {
       [['--reset-offsets', '--group', 'g', '--all-topics', '--to-earliest', '--to-latest'], 'Option "[to-earliest]" can\'t be used with option "[to-latest]"'],
       [
         ['--reset-offsets', '--group', 'g', '--all-topics'],
-        "Option '[reset-offsets]' requires one of the following scenarios: [[to-offset], [to-datetime], [by-duration], [to-earliest], [to-latest], [to-current], [shift-by]]",
+        "Option '[reset-offsets]' requires one of the following scenarios: [[to-offset], [to-datetime], [by-duration], [to-earliest], [to-latest], [to-current], [shift-by], [from-file]]",
       ],
       [['--reset-offsets', '--group', 'g', '--topic', 'orders:x', '--to-earliest', '--dry-run'], "Invalid partition 'x' specified in topic arg 'orders:x'"],
       [

@@ -10,7 +10,7 @@ export class UsageError extends Error {}
 export const ACTIONS = ['list', 'describe', 'delete', 'reset-offsets', 'delete-offsets'] as const;
 export type Action = (typeof ACTIONS)[number];
 
-export const RESET_SCENARIOS = ['to-offset', 'to-datetime', 'by-duration', 'to-earliest', 'to-latest', 'to-current', 'shift-by'] as const;
+export const RESET_SCENARIOS = ['to-offset', 'to-datetime', 'by-duration', 'to-earliest', 'to-latest', 'to-current', 'shift-by', 'from-file'] as const;
 
 /** Flags that take an optional value in Kafka (--state, --state stable,empty); oclif needs "--state=". */
 const OPTIONAL_VALUE = new Set(['--state', '--type']);
@@ -36,6 +36,7 @@ export function usageError(flags: GivenFlags): string | undefined {
     ...['members', 'verbose', 'offsets'].filter((o) => has(o) && !has('describe')),
     ...(has('state') && !has('describe') && !has('list') ? ['state'] : []),
     ...(has('type') && !has('list') ? ['type'] : []),
+    ...(has('export') && !has('reset-offsets') ? ['export'] : []),
   ];
   if (unavailable.length > 0) return `Option(s) [${unavailable.join(', ')}] are unavailable given other options on the command line`;
 
@@ -64,7 +65,8 @@ export function usageError(flags: GivenFlags): string | undefined {
     if (!RESET_SCENARIOS.some(has)) {
       return `Option '${opt('reset-offsets')}' requires one of the following scenarios: [${RESET_SCENARIOS.map(opt).join(', ')}]`;
     }
-    if (!has('all-topics') && !has('topic')) return 'One of the reset scopes should be defined: --all-topics, --topic.';
+    // A plan from a file names its own partitions.
+    if (!has('all-topics') && !has('topic') && !has('from-file')) return 'One of the reset scopes should be defined: --all-topics, --topic.';
   }
   if (has('group') && has('all-groups')) return `Option "${opt('group')}" can't be used with option "${opt('all-groups')}"`;
   if (has('group') && has('list')) return `Option "${opt('group')}" can't be used with option "${opt('list')}"`;

@@ -1,6 +1,6 @@
 /**
  * The new offsets --reset-offsets plans for a group, computed as Kafka's GroupOffsetsResetter does:
- * --to-offset and --shift-by are clamped into [log start, log end] (with a warning), --to-current
+ * --to-offset, --shift-by and --from-file are clamped into [log start, log end] (with a warning), --to-current
  * keeps the committed offset (log end where there is none), and a timestamp with no record at or
  * after it falls back to the log end offset.
  */
@@ -17,7 +17,11 @@ export type ResetSpec =
   | { kind: 'to-offset'; offset: number }
   | { kind: 'shift-by'; by: number }
   /** --to-datetime, and --by-duration once "now minus the duration" is known. */
-  | { kind: 'to-timestamp'; timestamp: number };
+  | { kind: 'to-timestamp'; timestamp: number }
+  /** --from-file: each group's offsets as the file gives them (planned per group as 'per-partition'). */
+  | { kind: 'from-file'; plan: ReadonlyMap<string, readonly PlannedOffset[]> }
+  /** An offset for each partition, by tpKey (clamped like --to-offset). */
+  | { kind: 'per-partition'; offsets: ReadonlyMap<string, number> };
 
 export interface PlannedOffset extends TopicPartition {
   offset: number;
@@ -83,6 +87,10 @@ export async function planReset(
     }
     case 'to-offset':
       return { offsets: await clamped(() => spec.offset), warnings };
+    case 'per-partition':
+      return { offsets: await clamped((tp) => spec.offsets.get(key(tp))!), warnings };
+    case 'from-file':
+      throw new Error('a --from-file plan is planned per group, as per-partition offsets');
     case 'shift-by': {
       for (const tp of partitions) {
         if (!committed.has(key(tp))) throw new UsageError(`Cannot shift offset for partition ${tpName(tp)} since there is no current committed offset`);

@@ -143,6 +143,21 @@ describe('idle connections', () => {
       await kt.stop();
     }
   });
+
+  it('stay open while requests keep coming, however long that lasts', async () => {
+    const kt = await startKt({ 'connections.max.idle.ms': '300' });
+    try {
+      const client = await RawClient.open(kt.port);
+      for (let i = 0; i < 12; i++) {
+        client.send(requestFrame(18, 0, i, {}));
+        expect((await client.nextFrame())!.readInt32BE(0)).toBe(i);
+        await new Promise((r) => setTimeout(r, 100)); // the client's pace: 1.2 s in all, four idle timeouts
+      }
+      client.close();
+    } finally {
+      await kt.stop();
+    }
+  });
 });
 
 describe('a handler that throws', () => {

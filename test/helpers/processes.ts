@@ -1,5 +1,6 @@
 /** Run real client programs (kcat, Debian's python clients) against a test server. */
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 
 export const PYTHON = '/usr/bin/python3';
 
@@ -28,4 +29,13 @@ export function run(cmd: string, args: string[], options: { input?: string | Buf
 /** Run a python snippet with Debian's python (which has kafka-python and confluent-kafka). */
 export function python(script: string, timeoutMs = 60_000): Promise<RunResult> {
   return run(PYTHON, ['-c', script], { timeoutMs });
+}
+
+/**
+ * A reference tool a test checks kt against (kcat, lz4, zstd): its absence fails the test with what
+ * to install, never skips it. `.ci/run` installs them all.
+ */
+export function requireTool(path: string, debianPackage: string): string {
+  if (!existsSync(path)) throw new Error(`${path} is missing: apt-get install ${debianPackage} (.ci/run installs it)`);
+  return path;
 }

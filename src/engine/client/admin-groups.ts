@@ -10,7 +10,7 @@ import { CONSUMER_PROTOCOL_TYPE, decodeAssignment } from '../protocol/consumer-p
 import type { Cluster } from './cluster.js';
 import type { GroupCoordinators } from './coordinator.js';
 import { type KafkaError, UnsupportedVersionError, kafkaError } from './errors.js';
-import { type TopicPartition, tpKey } from './list-offsets.js';
+import { type TopicPartition, byTopic, tpKey } from './list-offsets.js';
 import type { BrokerNode } from './metadata.js';
 import { backoffMs, sleep } from './timing.js';
 
@@ -204,12 +204,10 @@ export async function deleteOffsets(
   groupId: string,
   partitions: readonly TopicPartition[],
 ): Promise<{ error: KafkaError | null; partitions: PartitionResult[] }> {
-  const topics = new Map<string, number[]>();
-  for (const tp of partitions) topics.set(tp.topic, [...(topics.get(tp.topic) ?? []), tp.partition]);
   const { response } = await coordinators.request(
     groupId,
     47,
-    { groupId, topics: [...topics].map(([name, ps]) => ({ name, partitions: ps.map((partitionIndex) => ({ partitionIndex })) })) },
+    { groupId, topics: [...byTopic(partitions)].map(([name, tps]) => ({ name, partitions: tps.map((tp) => ({ partitionIndex: tp.partition })) })) },
     (r) => r.errorCode,
   );
   if (response.errorCode !== ErrorCode.NONE) {

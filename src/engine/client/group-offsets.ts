@@ -8,7 +8,7 @@ import type { Message } from '../protocol/codec.js';
 import { ErrorCode } from '../protocol/errors.js';
 import type { GroupCoordinators } from './coordinator.js';
 import { kafkaError } from './errors.js';
-import { type TopicPartition, tpKey } from './list-offsets.js';
+import { type TopicPartition, byTopic, tpKey } from './list-offsets.js';
 
 export interface CommittedOffset extends TopicPartition {
   offset: number;
@@ -34,12 +34,6 @@ export const NO_MEMBERSHIP: Membership = { generationId: -1, memberId: '', group
 /** Kafka's OffsetFetch versions before topic ids (v10); kt's codec declares up to v9. */
 const OFFSET_FETCH_MAX_VERSION = 9;
 const OFFSET_COMMIT_MAX_VERSION = 9;
-
-function byTopic<T extends TopicPartition>(tps: readonly T[]): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const tp of tps) out.set(tp.topic, [...(out.get(tp.topic) ?? []), tp]);
-  return out;
-}
 
 /**
  * The group's committed offsets for `partitions` (null: every partition it has committed). A

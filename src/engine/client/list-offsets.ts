@@ -32,6 +32,13 @@ export interface OffsetAnswer extends TopicPartition {
 
 export const tpKey = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
 
+/** Partitions grouped by topic, topics in first-seen order (how requests list them). */
+export function byTopic<T extends TopicPartition>(tps: readonly T[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const tp of tps) out.set(tp.topic, [...(out.get(tp.topic) ?? []), tp]);
+  return out;
+}
+
 export async function listOffsets(
   cluster: Cluster,
   queries: readonly OffsetQuery[],

@@ -23,21 +23,17 @@ import { cpus, loadavg } from 'node:os';
 import { createTopics, latencyRun, throughputRun, type LatencyResult, type Percentiles, type ThroughputResult } from './broker-clients.js';
 import { bareNodeArgs, ktStartArgs, procCpuSeconds, procMemory, startKt, timeStartup, type RunningKt, type StartupSample } from './broker-kt.js';
 import { findOrBuildPeer, startPeer, type PeerBinary, type RunningPeer } from './broker-peer.js';
+import { envNumber } from './measure.js';
 import { median, Procs, sleep } from './broker-procs.js';
 
-const env = (key: string, dflt: number): number => {
-  const v = Number(process.env[key]);
-  return Number.isFinite(v) && v > 0 ? v : dflt;
-};
-
-const N = env('KT_BENCH_RECORDS', 1_000_000);
+const N = envNumber('KT_BENCH_RECORDS', 1_000_000);
 const SIZE = 100;
-const RUNS = env('KT_BENCH_RUNS', 5);
-const STARTS = env('KT_BENCH_STARTS', 7);
+const RUNS = envNumber('KT_BENCH_RUNS', 5);
+const STARTS = envNumber('KT_BENCH_STARTS', 7);
 const LAT_RATE = 10_000;
-const LAT_SECONDS = env('KT_BENCH_LATENCY_S', 10);
+const LAT_SECONDS = envNumber('KT_BENCH_LATENCY_S', 10);
 const LAT_WARM_S = 2;
-const LAT_RUNS = env('KT_BENCH_LATENCY_RUNS', 3);
+const LAT_RUNS = envNumber('KT_BENCH_LATENCY_RUNS', 3);
 const latencyTopic = (tag: string, i: number) => `lat${i}-${tag}`;
 const MEM_TOPICS = 100;
 const MEM_PARTITIONS_PER_TOPIC = 10;

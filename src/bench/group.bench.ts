@@ -18,15 +18,11 @@
 import { Admin, Cluster, GroupConsumer, GroupCoordinators, commitOffsets, type OffsetToCommit } from '../engine/client/index.js';
 import { startKt } from './broker-kt.js';
 import { findOrBuildPeer, startPeer } from './broker-peer.js';
+import { envNumber } from './measure.js';
 import { median, Procs } from './broker-procs.js';
 
-const env = (key: string, dflt: number): number => {
-  const v = Number(process.env[key]);
-  return Number.isFinite(v) && v > 0 ? v : dflt;
-};
-
-const ROUNDS = env('KT_BENCH_GROUP_ROUNDS', 3);
-const COMMIT_SECONDS = env('KT_BENCH_COMMIT_S', 3);
+const ROUNDS = envNumber('KT_BENCH_GROUP_ROUNDS', 3);
+const COMMIT_SECONDS = envNumber('KT_BENCH_COMMIT_S', 3);
 const MEMBERS = 10;
 const PARTITIONS = 12;
 const REBALANCE_DELAY_MS = 3000;

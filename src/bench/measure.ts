@@ -26,6 +26,12 @@ export function time(fn: () => void, bytesPerOp: number, { rounds = 7, minMs = 1
   return { usPerOp, gbPerSec: bytesPerOp / (usPerOp * 1e3) };
 }
 
+/** A positive number from the environment (a benchmark knob), else `dflt`. */
+export const envNumber = (key: string, dflt: number): number => {
+  const v = Number(process.env[key]);
+  return Number.isFinite(v) && v > 0 ? v : dflt;
+};
+
 export const fmt = (n: number, digits = 2): string => n.toFixed(digits);
 
 export function line(name: string, t: Timing, yardstick?: Timing): string {

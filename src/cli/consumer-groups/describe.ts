@@ -5,7 +5,7 @@
  */
 import type { Admin, GroupDescription, GroupMember } from '../../engine/client/admin.js';
 import type { CommittedOffset } from '../../engine/client/group-offsets.js';
-import { LATEST_TIMESTAMP, type TopicPartition, tpKey } from '../../engine/client/list-offsets.js';
+import { LATEST_TIMESTAMP, type TopicPartition, byTopic, tpKey } from '../../engine/client/list-offsets.js';
 import type { Report } from './report.js';
 import { type Column, MISSING, tableLines } from './table.js';
 import { byTopicThenPartition, existingPartitions } from './topic-partitions.js';
@@ -101,10 +101,8 @@ async function logEndOffsets(admin: Admin, partitions: readonly TopicPartition[]
 /** Kafka's assignment text: "topic:0,1;other:2", topics sorted, partitions sorted. */
 function assignmentText(tps: readonly TopicPartition[] | null): string {
   if (!tps || tps.length === 0) return MISSING;
-  const byTopic = new Map<string, number[]>();
-  for (const tp of tps) byTopic.set(tp.topic, [...(byTopic.get(tp.topic) ?? []), tp.partition]);
-  return [...byTopic]
-    .map(([topic, ps]) => `${topic}:${[...ps].sort((a, b) => a - b).join(',')}`)
+  return [...byTopic(tps)]
+    .map(([topic, ps]) => `${topic}:${ps.map((tp) => tp.partition).sort((a, b) => a - b).join(',')}`)
     .sort()
     .join(';');
 }

@@ -21,6 +21,8 @@ import { METADATA_TOPIC, MetadataLog } from './controller/metadata-log.js';
 import { QuorumController } from './controller/quorum-controller.js';
 import { groupConfigFrom } from './coordinator/group/config.js';
 import { GroupCoordinator } from './coordinator/group/group-coordinator.js';
+import { TransactionCoordinator } from './coordinator/transaction/transaction-coordinator.js';
+import { LocalTxnMarkerWriter } from './broker/txn-marker-writer.js';
 import { LogManager } from './log/log-manager.js';
 import { logManagerConfigFromServerProps } from './log/log-manager-config.js';
 import { PartitionLog } from './log/partition-log.js';
@@ -43,6 +45,7 @@ export class KtServer {
   private controllerRef?: QuorumController;
   private replicas?: ReplicaManager;
   private groups?: GroupCoordinator;
+  private txns?: TransactionCoordinator;
   private logs?: LogManager;
   private metadataPartition?: PartitionLog;
   private socketServer?: SocketServer;
@@ -62,6 +65,11 @@ export class KtServer {
   get groupCoordinator(): GroupCoordinator {
     if (!this.groups) throw new Error('server not started');
     return this.groups;
+  }
+
+  get transactionCoordinator(): TransactionCoordinator {
+    if (!this.txns) throw new Error('server not started');
+    return this.txns;
   }
 
   get replicaManager(): ReplicaManager {
@@ -130,6 +138,18 @@ export class KtServer {
     this.groups = groups;
     controller.onChange((change, image) => groups.onMetadataChange(change, image));
     void groups.startup();
+    const txns = new TransactionCoordinator({
+      config: this.config,
+      nodeId,
+      log: this.log.child('kt.txn'),
+      metadata: () => controller.image,
+      replicaManager: this.replicas,
+      controller,
+      markers: new LocalTxnMarkerWriter(this.replicas, () => groups, () => controller.image),
+    });
+    this.txns = txns;
+    controller.onChange((change, image) => txns.onMetadataChange(change, image));
+    void txns.startup();
 
     const services = this.services(controller);
     const dispatcher = new RequestDispatcher(new HandlerRegistry(), services, this.log.child('kt.network'));
@@ -182,6 +202,7 @@ export class KtServer {
       replicaManager: this.replicas!,
       fetchSessions: new FetchSessionCache(),
       groupCoordinator: this.groups!,
+      transactionCoordinator: this.txns!,
       autoCreateTopics: async (names) => {
         if (!this.config.bool('auto.create.topics.enable')) return;
         const missing = names.filter((n) => !controller.image.topic(n));
@@ -205,6 +226,7 @@ export class KtServer {
     if (!this.started) return;
     this.started = false;
     this.log.info(`[KtServer nodeId=${this.config.nodeId}] shutting down`);
+    this.txns?.close();
     this.groups?.close();
     this.replicas?.close();
     await this.socketServer?.close();

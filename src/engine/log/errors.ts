@@ -44,3 +44,15 @@ export class LogClosedError extends Error {
     this.name = 'LogClosedError';
   }
 }
+
+/**
+ * An idempotent or transactional append the producer state refuses. `code` is the Kafka error name
+ * the broker answers with (OUT_OF_ORDER_SEQUENCE_NUMBER, INVALID_PRODUCER_EPOCH, UNKNOWN_PRODUCER_ID,
+ * INVALID_TXN_STATE, TRANSACTION_COORDINATOR_FENCED, ...).
+ */
+export class ProducerStateError extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+    this.name = 'ProducerStateError';
+  }
+}

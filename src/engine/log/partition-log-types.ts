@@ -12,6 +12,12 @@ export interface AppendOptions {
    * buffer, not pooled memory): the tail cache may keep views of it instead of copies.
    */
   retainable?: boolean;
+  /**
+   * Who is appending: 'client' (a produce request: idempotent/transactional batches are checked
+   * against the producer state — epoch, sequence, duplicates) or 'coordinator' (a coordinator's own
+   * records, never sequence-checked). Default 'client'.
+   */
+  origin?: 'client' | 'coordinator';
 }
 
 export interface AppendResult {
@@ -22,6 +28,38 @@ export interface AppendResult {
   logStartOffset: number;
   /** Largest batch max timestamp in this append (-1 if none). */
   maxTimestamp: number;
+  /**
+   * The batch was a retry of one of the producer's last five batches: nothing was appended and
+   * baseOffset/lastOffset are those the batch got the first time (Kafka answers the retry with them).
+   */
+  duplicate?: boolean;
+}
+
+/** A COMMIT or ABORT control batch ending a producer's transaction on this partition. */
+export interface MarkerOptions {
+  producerId: number;
+  producerEpoch: number;
+  commit: boolean;
+  coordinatorEpoch: number;
+  leaderEpoch: number;
+  nowMs?: number;
+}
+
+/** An aborted transaction overlapping a fetch (Fetch v4+ AbortedTransactions). */
+export interface AbortedTxn {
+  producerId: number;
+  firstOffset: number;
+}
+
+/** One producer as DescribeProducers reports it. */
+export interface ProducerSummary {
+  producerId: number;
+  producerEpoch: number;
+  lastSequence: number;
+  lastTimestamp: number;
+  coordinatorEpoch: number;
+  /** First offset of the producer's open transaction on this partition, -1 when none. */
+  currentTxnStartOffset: number;
 }
 
 export interface ReadOptions {

@@ -23,9 +23,9 @@ import { readPartitionMetadata, topicIdToString, writePartitionMetadata } from '
 import { deleteOldSegments } from './log-retention.js';
 import { TailCache } from './tail-cache.js';
 import { maxTimestampAndOffset, offsetForTimestamp } from './log-timestamps.js';
-import type { AppendOptions, AppendResult, PartitionLogOptions, ReadOptions, ReadResult, TimestampAndOffset } from './partition-log-types.js';
+import type { AbortedTxn, AppendOptions, AppendResult, MarkerOptions, PartitionLogOptions, ProducerSummary, ReadOptions, ReadResult, TimestampAndOffset } from './partition-log-types.js';
 
-export type { AppendOptions, AppendResult, PartitionLogOptions, ReadOptions, ReadResult, TimestampAndOffset } from './partition-log-types.js';
+export type { AbortedTxn, AppendOptions, AppendResult, MarkerOptions, PartitionLogOptions, ProducerSummary, ReadOptions, ReadResult, TimestampAndOffset } from './partition-log-types.js';
 
 export const DEFAULT_TAIL_CACHE_BYTES = 1024 * 1024;
 
@@ -103,9 +103,32 @@ export class PartitionLog {
   get highWatermark(): number {
     return this._highWatermark;
   }
-  /** No transactions yet: the last stable offset is the high watermark. */
+  /**
+   * The last stable offset: below it every transaction is decided (read_committed consumers read up
+   * to here). STUB until the producer state lands: the high watermark.
+   */
   get lastStableOffset(): number {
     return this._highWatermark;
+  }
+
+  /** STUB: write a COMMIT/ABORT control batch for a producer's transaction. */
+  appendMarker(_opts: MarkerOptions): AppendResult {
+    throw new Error('appendMarker: not implemented yet');
+  }
+
+  /** STUB: aborted transactions overlapping [startOffset, upperBoundOffset) (Fetch v4+, read_committed). */
+  abortedTransactions(_startOffset: number, _upperBoundOffset: number): AbortedTxn[] {
+    return [];
+  }
+
+  /** STUB: the producers this partition remembers (DescribeProducers). */
+  activeProducers(): ProducerSummary[] {
+    return [];
+  }
+
+  /** STUB: whether the producer has an open transaction on this partition (KIP-890 verification fast path). */
+  hasOngoingTransaction(_producerId: number): boolean {
+    return false;
   }
   get recoveryPoint(): number {
     return this.flusher.recoveryPoint;

@@ -99,6 +99,14 @@ export class GroupCoordinator {
     return state === 'loading' ? ErrorCode.COORDINATOR_LOAD_IN_PROGRESS : ErrorCode.NOT_COORDINATOR;
   }
 
+  // ---- Transactions
+
+  /**
+   * STUB: a COMMIT or ABORT marker for `producerId` was written to __consumer_offsets-`partition`:
+   * its pending transactional offsets become committed offsets, or are dropped.
+   */
+  completeTransaction(_partition: number, _producerId: number, _commit: boolean): void {}
+
   // ---- FindCoordinator
 
   async findGroupCoordinator(groupId: string, listenerName: string): Promise<CoordinatorNode> {

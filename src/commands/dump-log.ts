@@ -17,6 +17,9 @@ import { FileBatchReader } from '../engine/log/file-batches.js';
 import { OFFSET_INDEX_ENTRY_SIZE } from '../engine/log/offset-index.js';
 import { TIME_INDEX_ENTRY_SIZE } from '../engine/log/time-index.js';
 import { readInt64 } from '../engine/records/batch-header.js';
+import { CorruptSnapshotError, readSnapshotFile } from '../engine/log/producer-state/producer-snapshot.js';
+import { decrementSequence } from '../engine/log/producer-state/producer-state-entry.js';
+import { TransactionIndex } from '../engine/log/transaction-index.js';
 
 const CODEC_NAMES: Record<number, string> = {
   [CompressionCodec.None]: 'none',
@@ -41,11 +44,13 @@ export default class DumpLog extends Command {
   static override description =
     'For a .log segment: one line per record batch (offsets, count, producer, leader epoch, position, timestamp, size, ' +
     'compression, CRC and its validity) and, with --deep-iteration or --print-data-log, one line per record. ' +
-    'For .index and .timeindex files: one line per entry.';
+    'For .index and .timeindex files: one line per entry. For .txnindex files: one line per aborted transaction. ' +
+    'For .snapshot files (producer state): one line per producer.';
   static override examples = [
     '<%= config.bin %> <%= command.id %> --files /tmp/kafka-logs/orders-0/00000000000000000000.log',
     '<%= config.bin %> <%= command.id %> --files /tmp/kafka-logs/orders-0/00000000000000000000.log --print-data-log',
     '<%= config.bin %> <%= command.id %> --files 00000000000000000000.index,00000000000000000000.timeindex',
+    '<%= config.bin %> <%= command.id %> --files 00000000000000000042.snapshot,00000000000000000000.txnindex',
   ];
   static override flags = {
     files: Flags.string({ description: 'Comma-separated list of data and index files to dump', required: true, helpValue: '<file[,file...]>' }),
@@ -66,6 +71,8 @@ export default class DumpLog extends Command {
         if (/\.log(\.deleted|\.cleaned|\.swap)?$/.test(name)) this.dumpLog(file, deep, printData);
         else if (/\.index(\.deleted|\.cleaned|\.swap)?$/.test(name)) this.dumpIndex(file, 'offset');
         else if (/\.timeindex(\.deleted|\.cleaned|\.swap)?$/.test(name)) this.dumpIndex(file, 'time');
+        else if (/\.txnindex(\.deleted|\.cleaned|\.swap)?$/.test(name)) this.dumpTxnIndex(file);
+        else if (name.endsWith('.snapshot')) this.dumpProducerSnapshot(file);
         else process.stderr.write(`Ignoring unknown file ${file}\n`);
       } catch (e) {
         this.error(`Cannot dump ${file}: ${(e as Error).message}`, { exit: 1 });
@@ -93,6 +100,35 @@ export default class DumpLog extends Command {
       if (size > validBytes) this.log(`Found ${size - validBytes} invalid bytes at the end of ${path.basename(file)}`);
     } finally {
       fs.closeSync(fd);
+    }
+  }
+
+  /** Kafka's dumpTxnIndex. */
+  private dumpTxnIndex(file: string): void {
+    for (const t of TransactionIndex.readFile(file)) {
+      this.log(`version: 0 producerId: ${t.producerId} firstOffset: ${t.firstOffset} lastOffset: ${t.lastOffset} lastStableOffset: ${t.lastStableOffset}`);
+    }
+  }
+
+  /** Kafka's dumpProducerIdSnapshot: one line per producer, its last batch when it has one. */
+  private dumpProducerSnapshot(file: string): void {
+    let entries;
+    try {
+      entries = readSnapshotFile(file);
+    } catch (e) {
+      if (!(e instanceof CorruptSnapshotError)) throw e;
+      process.stderr.write(`${e.message}\n`);
+      return;
+    }
+    for (const e of entries) {
+      const txn = e.currentTxnFirstOffset >= 0 ? `OptionalLong[${e.currentTxnFirstOffset}]` : 'OptionalLong.empty';
+      let line = `producerId: ${e.producerId} producerEpoch: ${e.epoch} coordinatorEpoch: ${e.coordinatorEpoch} currentTxnFirstOffset: ${txn} lastTimestamp: ${e.timestamp} `;
+      if (e.lastOffset >= 0) {
+        line +=
+          `firstSequence: ${decrementSequence(e.lastSequence, e.offsetDelta)} lastSequence: ${e.lastSequence} ` +
+          `lastOffset: ${e.lastOffset} offsetDelta: ${e.offsetDelta} timestamp: ${e.timestamp}`;
+      }
+      this.log(line);
     }
   }
 

@@ -7,8 +7,11 @@ export { LogManager, type LogManagerOptions } from './log-manager.js';
 export {
   PartitionLog,
   DEFAULT_TAIL_CACHE_BYTES,
+  type AbortedTxn,
   type AppendOptions,
   type AppendResult,
+  type MarkerOptions,
+  type ProducerSummary,
   type PartitionLogOptions,
   type ReadOptions,
   type ReadResult,
@@ -18,6 +21,8 @@ export { LeaderEpochCache, UNDEFINED_EPOCH, UNDEFINED_EPOCH_OFFSET } from './lea
 export { LogCleaner, type CleanableState } from './cleaner/log-cleaner.js';
 export type { CleanResult } from './cleaner/cleaner.js';
 export { LogSegment } from './log-segment.js';
+export { TransactionIndex, type AbortedTxnEntry } from './transaction-index.js';
+export { ProducerStateManager } from './producer-state/producer-state-manager.js';
 export { OffsetIndex } from './offset-index.js';
 export { TimeIndex } from './time-index.js';
 export { OffsetCheckpointFile, LeaderEpochCheckpointFile } from './checkpoint-file.js';

@@ -15,6 +15,8 @@
  *       00000000000000000000.log           record batches exactly as on the wire
  *       00000000000000000000.index         sparse offset index   (log-index.ts)
  *       00000000000000000000.timeindex     sparse time index     (log-index.ts)
+ *       00000000000000000000.txnindex      aborted transactions  (transaction-index.ts), only once one aborts
+ *       00000000000000000042.snapshot      producer state as of offset 42 (producer-state/producer-snapshot.ts)
  *       00000000000000123456.log ...       next segment: its file name is its base offset, 20 digits
  *     <topic>-<partition>.<uuid>-delete/   a deleted partition waiting for removal
  *
@@ -28,6 +30,8 @@ import path from 'node:path';
 export const LOG_SUFFIX = '.log';
 export const INDEX_SUFFIX = '.index';
 export const TIME_INDEX_SUFFIX = '.timeindex';
+export const TXN_INDEX_SUFFIX = '.txnindex';
+export const SNAPSHOT_SUFFIX = '.snapshot';
 export const DELETED_SUFFIX = '.deleted';
 export const CLEANED_SUFFIX = '.cleaned';
 export const SWAP_SUFFIX = '.swap';

@@ -27,11 +27,15 @@ import {
   SWAP_SUFFIX,
   TIME_INDEX_SUFFIX,
   TMP_SUFFIX,
+  TXN_INDEX_SUFFIX,
   unlinkIfExists,
 } from './log-files.js';
+import { readInt64 } from '../records/batch-header.js';
 import { LeaderEpochCache } from './leader-epoch-cache.js';
 import { LogSegment, SegmentSettings } from './log-segment.js';
 import { LogSegments } from './log-segments.js';
+
+const SEGMENT_SUFFIXES = [LOG_SUFFIX, INDEX_SUFFIX, TIME_INDEX_SUFFIX, TXN_INDEX_SUFFIX];
 
 export interface LoadParams {
   dir: string;
@@ -50,6 +54,11 @@ export interface LoadedLog {
   logStartOffset: number;
   recoveryPoint: number;
   epochCache: LeaderEpochCache;
+  /**
+   * Recovery rescanned batches with a producer id (idempotent, transactional or markers): the
+   * producer state must be replayed through the recovered segments. False when none were rescanned.
+   */
+  recoveredProducerBatches: boolean;
 }
 
 export const segmentSettings = (c: LogConfig): SegmentSettings => ({
@@ -87,7 +96,7 @@ export function loadLog(p: LoadParams): LoadedLog {
   }
   for (const name of present) {
     // index files whose segment is gone
-    for (const suffix of [INDEX_SUFFIX, TIME_INDEX_SUFFIX]) {
+    for (const suffix of [INDEX_SUFFIX, TIME_INDEX_SUFFIX, TXN_INDEX_SUFFIX]) {
       if (name.endsWith(suffix) && !present.has(name.slice(0, -suffix.length) + LOG_SUFFIX)) unlinkIfExists(path.join(dir, name));
     }
   }
@@ -104,7 +113,7 @@ export function loadLog(p: LoadParams): LoadedLog {
     seg.rebuildIndexes();
     if (seg !== segments.last) seg.onBecomeInactive();
   });
-  if (!p.hadCleanShutdown && segments.count > 0) recoverSegments(p, segments, recoveryPoint, epochCache);
+  const recoveredProducerBatches = !p.hadCleanShutdown && segments.count > 0 && recoverSegments(p, segments, recoveryPoint, epochCache);
 
   const checkpointStart = p.logStartOffset ?? 0;
   let logEndOffset: number;
@@ -129,7 +138,7 @@ export function loadLog(p: LoadParams): LoadedLog {
   epochCache.truncateFromStart(logStartOffset);
   recoveryPoint = p.hadCleanShutdown ? logEndOffset : Math.min(recoveryPoint, logEndOffset);
   segments.last!.makeActive();
-  return { segments, logEndOffset, logStartOffset, recoveryPoint, epochCache };
+  return { segments, logEndOffset, logStartOffset, recoveryPoint, epochCache, recoveredProducerBatches };
 }
 
 /** Step 1; returns the base offsets of valid `.swap` segments. */
@@ -147,11 +156,11 @@ function removeTempFiles(dir: string, names: string[]): number[] {
   const valid: number[] = [];
   for (const base of swaps) {
     if (base >= minCleaned) {
-      for (const s of [LOG_SUFFIX, INDEX_SUFFIX, TIME_INDEX_SUFFIX]) unlinkIfExists(segmentFilePath(dir, base, s, SWAP_SUFFIX));
+      for (const s of SEGMENT_SUFFIXES) unlinkIfExists(segmentFilePath(dir, base, s, SWAP_SUFFIX));
     } else valid.push(base);
   }
   for (const name of names) {
-    if ((name.endsWith(INDEX_SUFFIX + SWAP_SUFFIX) || name.endsWith(TIME_INDEX_SUFFIX + SWAP_SUFFIX)) && !valid.includes(offsetFromFileName(name))) {
+    if ([INDEX_SUFFIX, TIME_INDEX_SUFFIX, TXN_INDEX_SUFFIX].some((x) => name.endsWith(x + SWAP_SUFFIX)) && !valid.includes(offsetFromFileName(name))) {
       unlinkIfExists(path.join(dir, name));
     }
   }
@@ -167,7 +176,7 @@ function completeSwap(p: LoadParams, base: number): void {
     if (!name.endsWith(LOG_SUFFIX)) continue;
     const b = offsetFromFileName(name);
     if (b >= base && b < next) {
-      for (const s of [LOG_SUFFIX, INDEX_SUFFIX, TIME_INDEX_SUFFIX]) unlinkIfExists(segmentFilePath(p.dir, b, s));
+      for (const s of SEGMENT_SUFFIXES) unlinkIfExists(segmentFilePath(p.dir, b, s));
     }
   }
   swap.changeFileSuffix('');
@@ -176,15 +185,21 @@ function completeSwap(p: LoadParams, base: number): void {
 }
 
 /** Step 4. */
-function recoverSegments(p: LoadParams, segments: LogSegments, recoveryPoint: number, epochCache: LeaderEpochCache): void {
+/** Step 4; returns whether a recovered batch carried a producer id. */
+function recoverSegments(p: LoadParams, segments: LogSegments, recoveryPoint: number, epochCache: LeaderEpochCache): boolean {
   const all = segments.all;
+  let producerBatches = false;
   const recovered: LogSegment[] = [];
   let i = Math.max(0, segments.floorIndex(recoveryPoint));
   for (; i < all.length; i++) {
     const seg = all[i]!;
     recovered.push(seg);
+    // Its aborted-transaction entries are written again by the producer-state rebuild that follows.
+    seg.txnIndex.reset();
+    seg.txnIndex.rebuilding = true;
     const result = seg.recover({
       onBatch: (b) => {
+        if (!producerBatches && readInt64(b.buf, b.pos + 43) >= 0) producerBatches = true;
         const epoch = b.buf.readInt32BE(b.pos + 12);
         if (epoch >= 0 && epoch > epochCache.latestEpoch()) epochCache.assign(epoch, b.baseOffset);
       },
@@ -207,4 +222,5 @@ function recoverSegments(p: LoadParams, segments: LogSegments, recoveryPoint: nu
   }
   // Closed segments get their rebuilt indexes written now (the active one when it is flushed).
   for (const seg of recovered) if (seg !== segments.last) seg.onBecomeInactive();
+  return producerBatches;
 }

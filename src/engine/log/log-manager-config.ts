@@ -23,6 +23,10 @@ export interface LogManagerConfig {
   cleanerLoadFactor: number;
   /** log.cleaner.backoff.ms (default 15 s): sleep when there is nothing to clean. */
   cleanerBackoffMs: number;
+  /** producer.id.expiration.ms (default 1 day): a producer idle this long is forgotten (no open transaction). */
+  producerIdExpirationMs: number;
+  /** producer.id.expiration.check.interval.ms (default 10 minutes). */
+  producerIdExpirationCheckIntervalMs: number;
   /** Defaults for every topic config, from the log.* server properties. */
   defaultLogConfig: LogConfig;
 }
@@ -36,6 +40,8 @@ export const DEFAULT_LOG_MANAGER_CONFIG: Readonly<Omit<LogManagerConfig, 'logDir
   cleanerDedupeBufferSize: 128 * 1024 * 1024,
   cleanerLoadFactor: 0.9,
   cleanerBackoffMs: 15_000,
+  producerIdExpirationMs: 86_400_000,
+  producerIdExpirationCheckIntervalMs: 600_000,
   defaultLogConfig: DEFAULT_LOG_CONFIG,
 });
 
@@ -91,6 +97,8 @@ export function logManagerConfigFromServerProps(props: Record<string, string | u
     cleanerDedupeBufferSize: num(props, 'log.cleaner.dedupe.buffer.size', d.cleanerDedupeBufferSize, 1),
     cleanerLoadFactor: num(props, 'log.cleaner.io.buffer.load.factor', d.cleanerLoadFactor, 0),
     cleanerBackoffMs: num(props, 'log.cleaner.backoff.ms', d.cleanerBackoffMs),
+    producerIdExpirationMs: num(props, 'producer.id.expiration.ms', d.producerIdExpirationMs, 1),
+    producerIdExpirationCheckIntervalMs: num(props, 'producer.id.expiration.check.interval.ms', d.producerIdExpirationCheckIntervalMs, 1),
     defaultLogConfig: defaults,
   };
 }

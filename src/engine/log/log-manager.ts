@@ -122,6 +122,7 @@ export class LogManager {
         hadCleanShutdown: d.hadCleanShutdown,
         context: { logger: this.logger, clock: this.clock, scheduler: this.scheduler },
         tailCacheBytes: this.opts.tailCacheBytes,
+        producerIdExpirationMs: this.config.producerIdExpirationMs,
       }));
       if (!d.hadCleanShutdown) this.logger.info(`Loaded ${key} from ${d.dir} in ${Date.now() - start} ms (end offset ${log.logEndOffset})`);
       this.logs.set(key, { log, dir: d.dir });
@@ -207,6 +208,7 @@ export class LogManager {
       hadCleanShutdown: true,
       context: { logger: this.logger, clock: this.clock, scheduler: this.scheduler },
       tailCacheBytes: this.opts.tailCacheBytes,
+      producerIdExpirationMs: this.config.producerIdExpirationMs,
     });
     this.logs.set(key, { log, dir });
     return log;
@@ -258,7 +260,15 @@ export class LogManager {
     this.scheduler.every(c.recoveryPointCheckpointIntervalMs, () => this.checkpointInBackground(RECOVERY_POINT_CHECKPOINT_FILE, (l) => l.recoveryPoint));
     this.scheduler.every(c.logStartOffsetCheckpointIntervalMs, guard('Log start offset checkpoint', () => this.checkpointLogStartOffsets()));
     this.scheduler.every(c.highWatermarkCheckpointIntervalMs, () => this.checkpointInBackground(HIGH_WATERMARK_CHECKPOINT_FILE, (l) => l.highWatermark));
+    this.scheduler.every(c.producerIdExpirationCheckIntervalMs, guard('Producer id expiration', () => this.removeExpiredProducers()));
     if (c.cleanerEnable) this.cleaner.start(c.cleanerBackoffMs);
+  }
+
+  /** Forget producers idle for producer.id.expiration.ms on every log; returns how many. */
+  removeExpiredProducers(nowMs = this.clock.now()): number {
+    let n = 0;
+    for (const log of this.allLogs()) if (!log.isClosed) n += log.removeExpiredProducers(nowMs);
+    return n;
   }
 
   /** One retention pass over every log; returns the number of segments deleted. */

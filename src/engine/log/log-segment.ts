@@ -1,6 +1,7 @@
 /**
  * One segment of a partition log: `<base>.log` holding record batches back to back exactly as on
- * the wire (offsets assigned), with its sparse `<base>.index` and `<base>.timeindex`.
+ * the wire (offsets assigned), with its sparse `<base>.index` and `<base>.timeindex`, and
+ * `<base>.txnindex` once a transaction whose ABORT marker is in the segment aborts.
  *
  * Writes are synchronous positional `fs.writeSync` calls on the segment's fd. Appending to the page
  * cache costs about as much as a memcpy, a synchronous write keeps ordering trivial (the data is in
@@ -14,7 +15,8 @@ import { FileBatch, FileBatchReader, ScanProblem } from './file-batches.js';
 import { readBatches, type SegmentRead } from './segment-read.js';
 import { IndexCorruptError } from './log-index.js';
 import { checkIndexesAgainstLog, indexFilesProblem, scanSegment } from './segment-recovery.js';
-import { INDEX_SUFFIX, LOG_SUFFIX, readFully, segmentFilePath, TIME_INDEX_SUFFIX, unlinkIfExists, writeFully } from './log-files.js';
+import { INDEX_SUFFIX, LOG_SUFFIX, readFully, segmentFilePath, TIME_INDEX_SUFFIX, TXN_INDEX_SUFFIX, unlinkIfExists, writeFully } from './log-files.js';
+import { TransactionIndex } from './transaction-index.js';
 import { OffsetIndex } from './offset-index.js';
 import { NO_TIMESTAMP, TimeIndex, TimestampOffset } from './time-index.js';
 
@@ -37,6 +39,8 @@ export class LogSegment {
   private _size: number;
   private _offsetIndex: OffsetIndex;
   private _timeIndex: TimeIndex;
+  /** Aborted transactions whose ABORT marker is in this segment (read lazily, file created on first entry). */
+  readonly txnIndex: TransactionIndex;
   private indexesLoaded: boolean;
   private maxTsSoFar: TimestampOffset | undefined;
   private bytesSinceLastIndexEntry = 0;
@@ -64,6 +68,8 @@ export class LogSegment {
     this._size = size;
     this._offsetIndex = new OffsetIndex(segmentFilePath(dir, baseOffset, INDEX_SUFFIX, suffix), baseOffset, settings.maxIndexSize);
     this._timeIndex = new TimeIndex(segmentFilePath(dir, baseOffset, TIME_INDEX_SUFFIX, suffix), baseOffset, settings.maxIndexSize);
+    this.txnIndex = new TransactionIndex(segmentFilePath(dir, baseOffset, TXN_INDEX_SUFFIX, suffix));
+    if (fresh) unlinkIfExists(this.txnIndex.file);
     this.indexesLoaded = fresh;
     if (fresh) this.maxTsSoFar = { timestamp: NO_TIMESTAMP, offset: baseOffset };
   }
@@ -300,6 +306,7 @@ export class LogSegment {
     this._timeIndex.truncateTo(offset);
     this._timeIndex.truncateTo(b.baseOffset);
     fs.ftruncateSync(this.fd, b.position);
+    this.txnIndex.truncateTo(offset);
     this._size = b.position;
     this.bytesSinceLastIndexEntry = b.position - this._offsetIndex.lastPosition;
     if (b.position === 0) this.rollingBasedTimestamp = undefined;
@@ -334,6 +341,7 @@ export class LogSegment {
   flush(): void {
     if (this.closed) return;
     fs.fsyncSync(this.fd);
+    this.txnIndex.flush();
     if (this.indexesLoaded) {
       this._offsetIndex.flush();
       this._timeIndex.flush();
@@ -345,12 +353,15 @@ export class LogSegment {
     if (this.closed || this.pendingSyncs > 0) return;
     this._offsetIndex.closeFd();
     this._timeIndex.closeFd();
+    this.txnIndex.closeFd();
   }
 
   /** fsync without blocking the event loop (segment roll). */
   async flushAsync(): Promise<void> {
     if (this.closed) return;
     const fds = [this.fd];
+    const txnFd = this.txnIndex.fdForAsyncSync();
+    if (txnFd !== undefined) fds.push(txnFd);
     if (this.indexesLoaded) {
       for (const idx of [this._offsetIndex, this._timeIndex]) fds.push(idx.fdForAsyncSync());
     }
@@ -378,6 +389,7 @@ export class LogSegment {
     rename(this.logFile, segmentFilePath(this.dir, this.baseOffset, LOG_SUFFIX, suffix));
     this._offsetIndex.renameTo(segmentFilePath(this.dir, this.baseOffset, INDEX_SUFFIX, suffix));
     this._timeIndex.renameTo(segmentFilePath(this.dir, this.baseOffset, TIME_INDEX_SUFFIX, suffix));
+    this.txnIndex.renameTo(segmentFilePath(this.dir, this.baseOffset, TXN_INDEX_SUFFIX, suffix));
     this.suffix = suffix;
   }
 
@@ -405,6 +417,7 @@ export class LogSegment {
     fs.closeSync(this.fd);
     this._offsetIndex.closeFd();
     this._timeIndex.closeFd();
+    this.txnIndex.closeFd();
   }
 
   /** Close and remove the files. */
@@ -413,6 +426,7 @@ export class LogSegment {
     unlinkIfExists(this.logFile);
     unlinkIfExists(this._offsetIndex.file);
     unlinkIfExists(this._timeIndex.file);
+    unlinkIfExists(this.txnIndex.file);
   }
 
   toString(): string {

@@ -43,6 +43,11 @@ export interface MarkerOptions {
   coordinatorEpoch: number;
   leaderEpoch: number;
   nowMs?: number;
+  /**
+   * The transaction version the coordinator runs (KIP-890): 2 means it bumped the producer epoch
+   * for this marker, which must then be newer than the producer's. Default 0.
+   */
+  transactionVersion?: number;
 }
 
 /** An aborted transaction overlapping a fetch (Fetch v4+ AbortedTransactions). */
@@ -110,4 +115,6 @@ export interface PartitionLogOptions {
   context?: Partial<LogContext>;
   /** Bytes of recently appended batches kept in memory for tail reads (default 1 MiB). */
   tailCacheBytes?: number;
+  /** producer.id.expiration.ms (default 1 day). */
+  producerIdExpirationMs?: number;
 }

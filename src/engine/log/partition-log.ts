@@ -1,6 +1,7 @@
 /**
  * One partition's log (Kafka's UnifiedLog/LocalLog): an ordered list of segments, the last one
- * active, with the offsets the broker and replication work with:
+ * active, with the offsets the broker and replication work with (partition-log-view.ts: opening,
+ * offsets, reads, the transactional view; here: everything that changes the log):
  *
  *   logStartOffset <= highWatermark <= logEndOffset,   recoveryPoint <= logEndOffset
  *
@@ -9,77 +10,28 @@
  * segment list before swapping its output in.
  */
 import fs from 'node:fs';
-import { batchSizeAt, BATCH_OVERHEAD, readInt64, setBaseOffset, setPartitionLeaderEpoch, stampLogAppendTime } from '../records/batch-header.js';
-import { LogClosedError, OffsetOutOfRangeError, RecordBatchTooLargeError, UnexpectedAppendOffsetError } from './errors.js';
-import type { LeaderEpochCache } from './leader-epoch-cache.js';
+import { buildControlBatch, ControlRecordType } from '../records/control.js';
+import { followerProducerAppend, planFollowerAppend, planLeaderAppend } from './append-batches.js';
+import { OffsetOutOfRangeError, RecordBatchTooLargeError } from './errors.js';
 import type { LogConfig } from './log-config.js';
 import { defaultLogContext, type LogContext } from './log-context.js';
-import { LogFlusher } from './log-flusher.js';
-import { DELETED_SUFFIX } from './log-files.js';
-import { loadLog, openSegment } from './log-loader.js';
-import { EMPTY_BUFFER, type LogSegment } from './log-segment.js';
-import { LogSegments } from './log-segments.js';
-import { readPartitionMetadata, topicIdToString, writePartitionMetadata } from './partition-metadata.js';
+import { openSegment } from './log-loader.js';
 import { deleteOldSegments } from './log-retention.js';
-import { TailCache } from './tail-cache.js';
-import { maxTimestampAndOffset, offsetForTimestamp } from './log-timestamps.js';
-import type { AbortedTxn, AppendOptions, AppendResult, MarkerOptions, PartitionLogOptions, ProducerSummary, ReadOptions, ReadResult, TimestampAndOffset } from './partition-log-types.js';
+import type { LogSegment } from './log-segment.js';
+import { PartitionLogView } from './partition-log-view.js';
+import { reloadProducerState } from './producer-state/producer-state-loader.js';
+import { SegmentDeleter } from './segment-deleter.js';
+import type { AppendOptions, AppendResult, MarkerOptions, PartitionLogOptions } from './partition-log-types.js';
 
 export type { AbortedTxn, AppendOptions, AppendResult, MarkerOptions, PartitionLogOptions, ProducerSummary, ReadOptions, ReadResult, TimestampAndOffset } from './partition-log-types.js';
 
-export const DEFAULT_TAIL_CACHE_BYTES = 1024 * 1024;
+export { DEFAULT_TAIL_CACHE_BYTES } from './partition-log-view.js';
 
-export class PartitionLog {
-  readonly topic: string;
-  readonly partition: number;
-  readonly name: string;
-  readonly ctx: LogContext;
-  readonly segments: LogSegments;
-  readonly leaderEpochCache: LeaderEpochCache;
-  private _config: LogConfig;
-  private _topicId: string | undefined;
-  private _logStartOffset: number;
-  private _logEndOffset: number;
-  private _highWatermark: number;
-  private readonly tail: TailCache;
-  private readonly flusher: LogFlusher;
-  /** Segments renamed `.deleted`, waiting for file.delete.delay.ms (their files stay readable until then). */
-  private readonly pendingDeletes = new Set<LogSegment>();
-  private _closed = false;
+export class PartitionLog extends PartitionLogView {
+  private readonly deleter = new SegmentDeleter(this.ctx.scheduler);
 
-  private constructor(readonly dir: string, opts: PartitionLogOptions, ctx: LogContext) {
-    this.topic = opts.topic;
-    this.partition = opts.partition;
-    this.name = `${opts.topic}-${opts.partition}`;
-    this.ctx = ctx;
-    this._config = opts.config;
-    const loaded = loadLog({
-      dir,
-      name: this.name,
-      config: opts.config,
-      recoveryPoint: opts.recoveryPoint ?? 0,
-      logStartOffset: opts.logStartOffset,
-      hadCleanShutdown: opts.hadCleanShutdown ?? false,
-      ctx,
-    });
-    this.segments = loaded.segments;
-    this.leaderEpochCache = loaded.epochCache;
-    this._logStartOffset = loaded.logStartOffset;
-    this._logEndOffset = loaded.logEndOffset;
-    this.flusher = new LogFlusher(this, loaded.recoveryPoint);
-    const hw = opts.highWatermark ?? 0;
-    this._highWatermark = Math.min(Math.max(hw, this._logStartOffset), this._logEndOffset);
-    this.tail = new TailCache(opts.tailCacheBytes ?? DEFAULT_TAIL_CACHE_BYTES);
-    const stored = readPartitionMetadata(dir);
-    this._topicId = stored;
-    if (opts.topicId !== undefined) {
-      const id = topicIdToString(opts.topicId);
-      if (stored !== undefined && stored !== id) {
-        throw new Error(`Partition dir ${dir} belongs to topic id ${stored}, not ${id}`);
-      }
-      if (stored === undefined) writePartitionMetadata(dir, id);
-      this._topicId = id;
-    }
+  private constructor(dir: string, opts: PartitionLogOptions, ctx: LogContext) {
+    super(dir, opts, ctx);
   }
 
   /** Open (creating if needed) the partition log in `dir`. */
@@ -88,67 +40,28 @@ export class PartitionLog {
     return new PartitionLog(dir, opts, defaultLogContext(opts.context));
   }
 
-  get config(): LogConfig {
-    return this._config;
-  }
-  get topicId(): string | undefined {
-    return this._topicId;
-  }
-  get logStartOffset(): number {
-    return this._logStartOffset;
-  }
-  get logEndOffset(): number {
-    return this._logEndOffset;
-  }
-  get highWatermark(): number {
-    return this._highWatermark;
-  }
   /**
-   * The last stable offset: below it every transaction is decided (read_committed consumers read up
-   * to here). STUB until the producer state lands: the high watermark.
+   * Write a COMMIT/ABORT control batch ending the producer's transaction on this partition (a
+   * transaction coordinator's marker). Refused (ProducerStateError) when its producer epoch is older
+   * than the producer's (INVALID_PRODUCER_EPOCH) or its coordinator epoch older than the last
+   * marker's (TRANSACTION_COORDINATOR_FENCED). An ABORT of a transaction with data here is recorded
+   * in the segment's transaction index.
    */
-  get lastStableOffset(): number {
-    return this._highWatermark;
+  appendMarker(opts: MarkerOptions): AppendResult {
+    const now = opts.nowMs ?? this.ctx.clock.now();
+    const batch = buildControlBatch({
+      producerId: opts.producerId,
+      producerEpoch: opts.producerEpoch,
+      type: opts.commit ? ControlRecordType.Commit : ControlRecordType.Abort,
+      coordinatorEpoch: opts.coordinatorEpoch,
+      timestamp: now,
+    });
+    return this.appendAsLeader(batch, { leaderEpoch: opts.leaderEpoch, nowMs: now, retainable: true }, 'coordinator', opts.transactionVersion ?? 0);
   }
 
-  /** STUB: write a COMMIT/ABORT control batch for a producer's transaction. */
-  appendMarker(_opts: MarkerOptions): AppendResult {
-    throw new Error('appendMarker: not implemented yet');
-  }
-
-  /** STUB: aborted transactions overlapping [startOffset, upperBoundOffset) (Fetch v4+, read_committed). */
-  abortedTransactions(_startOffset: number, _upperBoundOffset: number): AbortedTxn[] {
-    return [];
-  }
-
-  /** STUB: the producers this partition remembers (DescribeProducers). */
-  activeProducers(): ProducerSummary[] {
-    return [];
-  }
-
-  /** STUB: whether the producer has an open transaction on this partition (KIP-890 verification fast path). */
-  hasOngoingTransaction(_producerId: number): boolean {
-    return false;
-  }
-  get recoveryPoint(): number {
-    return this.flusher.recoveryPoint;
-  }
-  get activeSegment(): LogSegment {
-    return this.segments.last!;
-  }
-  get isClosed(): boolean {
-    return this._closed;
-  }
-  /** Total bytes of all segments. */
-  get size(): number {
-    return this.segments.sizeInBytes();
-  }
-  get latestEpoch(): number {
-    return this.leaderEpochCache.latestEpoch();
-  }
-
-  private ensureOpen(): void {
-    if (this._closed) throw new LogClosedError(this.name);
+  /** Forget producers idle for producer.id.expiration.ms (never one with an open transaction). */
+  removeExpiredProducers(nowMs = this.ctx.clock.now()): number {
+    return this.producerState.removeExpiredProducers(nowMs);
   }
 
   /** Apply a new topic config live (new segment sizes apply from the next roll). */
@@ -166,61 +79,57 @@ export class PartitionLog {
    * unless the caller declares it `retainable`.
    */
   append(records: Buffer, opts: AppendOptions): AppendResult {
+    return this.appendAsLeader(records, opts, opts.origin ?? 'client', 0);
+  }
+
+  private appendAsLeader(records: Buffer, opts: AppendOptions, origin: 'client' | 'coordinator', transactionVersion: number): AppendResult {
     this.ensureOpen();
     const appendTime = (opts.timestampType ?? this._config.messageTimestampType) === 'LogAppendTime';
     // the clock is read only when needed (LogAppendTime, or segment.ms without record timestamps)
     const now = opts.nowMs ?? (appendTime ? this.ctx.clock.now() : -1);
-    if (records.length === 0) return { baseOffset: -1, lastOffset: -1, logAppendTimeMs: -1, logStartOffset: this._logStartOffset, maxTimestamp: -1 };
+    if (records.length === 0) return this.emptyResult();
     if (records.length > this._config.segmentBytes) throw new RecordBatchTooLargeError(records.length, this._config.segmentBytes, this.name);
     const baseOffset = this._logEndOffset;
-    let next = baseOffset;
-    let maxTs = -1;
-    for (let p = 0; p < records.length; ) {
-      const size = batchSizeAt(records, p);
-      if (size < BATCH_OVERHEAD || p + size > records.length) throw new Error(`Malformed batch at byte ${p} of an append to ${this.name}`);
-      setBaseOffset(records, p, next);
-      if (opts.leaderEpoch >= 0) setPartitionLeaderEpoch(records, p, opts.leaderEpoch);
-      if (appendTime) stampLogAppendTime(records, p, now);
-      const ts = readInt64(records, p + 35);
-      if (ts > maxTs) maxTs = ts;
-      next += records.readInt32BE(p + 23) + 1;
-      p += size;
-    }
-    this.appendToSegment(records, baseOffset, next - 1, maxTs, now, opts.retainable === true);
+    const plan = planLeaderAppend(records, {
+      name: this.name,
+      baseOffset,
+      leaderEpoch: opts.leaderEpoch,
+      logAppendTime: appendTime ? now : -1,
+      origin,
+      transactionVersion,
+      producerState: this.producerState,
+    });
+    const dup = plan.duplicate;
+    // a retried batch: nothing appended, answered with the offsets it got the first time
+    if (dup) return { baseOffset: dup.firstOffset, lastOffset: dup.lastOffset, logAppendTimeMs: appendTime ? dup.timestamp : -1, logStartOffset: this._logStartOffset, maxTimestamp: dup.timestamp, duplicate: true };
+    this.appendToSegment(records, baseOffset, plan.lastOffset, plan.maxTimestamp, now, opts.retainable === true);
+    if (plan.producers) plan.producers.commit(this.activeSegment, this._logEndOffset);
+    else this.producerState.updateMapEndOffset(this._logEndOffset);
     if (opts.leaderEpoch >= 0 && opts.leaderEpoch > this.leaderEpochCache.latestEpoch()) {
       this.leaderEpochCache.assign(opts.leaderEpoch, baseOffset);
     }
     this.flusher.afterAppend();
-    return { baseOffset, lastOffset: next - 1, logAppendTimeMs: appendTime ? now : -1, logStartOffset: this._logStartOffset, maxTimestamp: maxTs };
+    return { baseOffset, lastOffset: plan.lastOffset, logAppendTimeMs: appendTime ? now : -1, logStartOffset: this._logStartOffset, maxTimestamp: plan.maxTimestamp };
+  }
+
+  private emptyResult(): AppendResult {
+    return { baseOffset: -1, lastOffset: -1, logAppendTimeMs: -1, logStartOffset: this._logStartOffset, maxTimestamp: -1 };
   }
 
   /** Follower append: batches keep the offsets and epochs the leader gave them. */
   appendAsFollower(records: Buffer): AppendResult {
     this.ensureOpen();
-    if (records.length === 0) return { baseOffset: -1, lastOffset: -1, logAppendTimeMs: -1, logStartOffset: this._logStartOffset, maxTimestamp: -1 };
+    if (records.length === 0) return this.emptyResult();
     if (records.length > this._config.segmentBytes) throw new RecordBatchTooLargeError(records.length, this._config.segmentBytes, this.name);
-    const first = readInt64(records, 0);
-    if (first < this._logEndOffset) throw new UnexpectedAppendOffsetError(first, this._logEndOffset, this.name);
-    let prevLast = first - 1;
-    let maxTs = -1;
-    const epochs: [number, number][] = [];
-    for (let p = 0; p < records.length; ) {
-      const size = batchSizeAt(records, p);
-      if (size < BATCH_OVERHEAD || p + size > records.length) throw new Error(`Malformed batch at byte ${p} of an append to ${this.name}`);
-      const base = readInt64(records, p);
-      if (base <= prevLast) throw new UnexpectedAppendOffsetError(base, prevLast + 1, this.name);
-      prevLast = base + records.readInt32BE(p + 23);
-      maxTs = Math.max(maxTs, readInt64(records, p + 35));
-      epochs.push([records.readInt32BE(p + 12), base]);
-      p += size;
-    }
-    const now = -1;
+    const plan = planFollowerAppend(records, this._logEndOffset, this.name);
     const seg = this.activeSegment;
-    if (seg.size === 0 && first !== seg.baseOffset) this.replaceEmptyActiveSegment(first);
-    this.appendToSegment(records, first, prevLast, maxTs, now, false);
-    for (const [epoch, base] of epochs) if (epoch >= 0 && epoch > this.leaderEpochCache.latestEpoch()) this.leaderEpochCache.assign(epoch, base);
+    if (seg.size === 0 && plan.firstOffset !== seg.baseOffset) this.replaceEmptyActiveSegment(plan.firstOffset);
+    this.appendToSegment(records, plan.firstOffset, plan.lastOffset, plan.maxTimestamp, -1, false);
+    followerProducerAppend(records, this.producerState)?.commit(this.activeSegment, this._logEndOffset);
+    this.producerState.updateMapEndOffset(this._logEndOffset);
+    for (const [epoch, base] of plan.epochs) if (epoch >= 0 && epoch > this.leaderEpochCache.latestEpoch()) this.leaderEpochCache.assign(epoch, base);
     this.flusher.afterAppend();
-    return { baseOffset: first, lastOffset: prevLast, logAppendTimeMs: -1, logStartOffset: this._logStartOffset, maxTimestamp: maxTs };
+    return { baseOffset: plan.firstOffset, lastOffset: plan.lastOffset, logAppendTimeMs: -1, logStartOffset: this._logStartOffset, maxTimestamp: plan.maxTimestamp };
   }
 
   /** `now` is -1 when the caller did not need the clock. */
@@ -267,6 +176,9 @@ export class PartitionLog {
       return this.activeSegment;
     }
     old.onBecomeInactive();
+    // the producer state as of the new segment's base offset, so a reopen replays from here
+    this.producerState.updateMapEndOffset(base);
+    this.producerState.takeSnapshot(false);
     const seg = openSegment({ dir: this.dir, config: this._config, ctx: this.ctx }, base, { fresh: true });
     seg.makeActive();
     this.segments.add(seg);
@@ -286,60 +198,11 @@ export class PartitionLog {
     this.flusher.flush();
   }
 
-  get lastFlushMs(): number {
-    return this.flusher.lastFlushMs;
-  }
-
-  /**
-   * Read whole batches from `startOffset` (the batch containing it first), up to `maxBytes`.
-   * Throws OffsetOutOfRangeError outside [logStartOffset, logEndOffset]. Like Kafka, one read
-   * returns data from a single segment.
-   */
-  read(startOffset: number, maxBytes: number, opts: ReadOptions = {}): ReadResult {
-    this.ensureOpen();
-    const result = (records: Buffer, firstOffset: number, nextOffset: number): ReadResult => ({
-      records,
-      firstOffset,
-      nextOffset,
-      logStartOffset: this._logStartOffset,
-      logEndOffset: this._logEndOffset,
-      highWatermark: this._highWatermark,
-      lastStableOffset: this.lastStableOffset,
-    });
-    if (startOffset < this._logStartOffset || startOffset > this._logEndOffset) {
-      throw new OffsetOutOfRangeError(startOffset, this._logStartOffset, this._logEndOffset, this.name);
-    }
-    const maxOffset = opts.maxOffset ?? Infinity;
-    const minOne = opts.minOneBatch ?? true;
-    if (startOffset === this._logEndOffset || startOffset >= maxOffset) return result(EMPTY_BUFFER, -1, startOffset);
-    if (startOffset >= this.tail.firstOffset) {
-      const c = this.tail.read(startOffset, maxBytes, maxOffset, minOne);
-      if (c) return result(c.records, c.firstOffset, c.nextOffset);
-    }
-    const all = this.segments.all;
-    for (let i = Math.max(0, this.segments.floorIndex(startOffset)); i < all.length; i++) {
-      const r = all[i]!.read(startOffset, maxBytes, maxOffset, minOne, opts.allocate);
-      if (r) return result(r.records, r.firstOffset, r.nextOffset);
-    }
-    return result(EMPTY_BUFFER, -1, startOffset);
-  }
-
   /** A caller (the partition leader) advances the high watermark; clamped to [logStartOffset, logEndOffset]. */
   updateHighWatermark(offset: number): number {
     this._highWatermark = Math.min(Math.max(offset, this._logStartOffset), this._logEndOffset);
+    this.producerState.onHighWatermarkUpdated(this._highWatermark);
     return this._highWatermark;
-  }
-
-  /** ListOffsets by timestamp: the earliest record with timestamp >= ts (undefined when none). */
-  offsetForTimestamp(ts: number): TimestampAndOffset | undefined {
-    this.ensureOpen();
-    return offsetForTimestamp(this.segments.all, ts, this._logStartOffset);
-  }
-
-  /** ListOffsets MAX_TIMESTAMP: the first record carrying the largest timestamp. */
-  maxTimestampAndOffset(): TimestampAndOffset | undefined {
-    this.ensureOpen();
-    return maxTimestampAndOffset(this.segments.all, this._logStartOffset);
   }
 
   /**
@@ -361,6 +224,7 @@ export class PartitionLog {
     active.truncateTo(offset);
     active.makeActive();
     this._logEndOffset = active.readNextOffset();
+    reloadProducerState(this.producerState, { segments: this.segments, logStartOffset: this._logStartOffset, logEndOffset: this._logEndOffset, nowMs: this.ctx.clock.now() });
     this.afterTruncation();
     return true;
   }
@@ -377,12 +241,14 @@ export class PartitionLog {
     this._logEndOffset = offset;
     this._logStartOffset = offset;
     this.leaderEpochCache.clear();
+    this.producerState.truncateFullyAndStartAt(offset);
     this.afterTruncation(true);
   }
 
   private afterTruncation(restart = false): void {
     this._logStartOffset = Math.min(this._logStartOffset, this._logEndOffset);
     this._highWatermark = Math.max(this._logStartOffset, Math.min(this._highWatermark, this._logEndOffset));
+    this.producerState.onHighWatermarkUpdated(this._highWatermark);
     this.flusher.truncated(this._logEndOffset, restart);
     this.leaderEpochCache.truncateFromEnd(this._logEndOffset);
     this.tail.clear();
@@ -408,6 +274,7 @@ export class PartitionLog {
     if (offset <= this._logStartOffset) return;
     this._logStartOffset = offset;
     this.leaderEpochCache.truncateFromStart(offset);
+    this.producerState.onLogStartOffsetIncremented(offset);
   }
 
   /** One retention pass (retention.ms, retention.bytes, log start offset); returns segments deleted. */
@@ -421,29 +288,27 @@ export class PartitionLog {
     if (doomed.length === 0) return;
     if (doomed.length === this.segments.count) this.roll();
     this.segments.removeAll(doomed);
-    for (const s of doomed) this.deleteSegmentFiles(s);
+    for (const s of doomed) {
+      this.deleteSegmentFiles(s);
+      this.producerState.deleteSnapshot(s.baseOffset);
+    }
     this.maybeIncrementLogStartOffset(this.segments.first!.baseOffset);
   }
 
   /** @internal Rename to `.deleted` now, remove after file.delete.delay.ms (Kafka's asyncDeleteSegment). */
   deleteSegmentFiles(seg: LogSegment): void {
-    const delay = this._config.fileDeleteDelayMs;
-    if (delay <= 0) {
-      seg.deleteFiles();
-      return;
-    }
-    seg.changeFileSuffix(DELETED_SUFFIX);
-    this.pendingDeletes.add(seg);
-    this.ctx.scheduler.schedule(delay, () => {
-      this.pendingDeletes.delete(seg);
-      seg.deleteFiles();
-    });
+    this.deleter.delete(seg, this._config.fileDeleteDelayMs);
   }
 
   /** @internal The cleaner's swap: `replacement` takes the place of `old` (all closed segments). */
   replaceSegments(replacement: LogSegment, old: readonly LogSegment[]): void {
     this.segments.removeAll(old);
-    for (const s of old) if (s.baseOffset !== replacement.baseOffset) this.deleteSegmentFiles(s);
+    for (const s of old) {
+      if (s.baseOffset === replacement.baseOffset) continue;
+      this.deleteSegmentFiles(s);
+      // as Kafka: a snapshot named after a segment that no longer exists goes with it
+      this.producerState.deleteSnapshot(s.baseOffset);
+    }
     const same = old.find((s) => s.baseOffset === replacement.baseOffset);
     if (same) {
       // Same file names: move the old one aside first so the rename below does not clobber open files.
@@ -458,9 +323,11 @@ export class PartitionLog {
     if (this._closed) return;
     this.flusher.cancel();
     this.flush();
+    this.producerState.updateMapEndOffset(this._logEndOffset);
+    this.producerState.takeSnapshot(true);
     this._closed = true;
     for (const s of this.segments.all) s.close();
-    this.releasePendingDeletes();
+    this.deleter.release();
   }
 
   /** Release files without flushing or trimming anything: what a crash leaves (tests), or before deletion. */
@@ -469,13 +336,7 @@ export class PartitionLog {
     this.flusher.cancel();
     this._closed = true;
     for (const s of this.segments.all) s.closeFds();
-    this.releasePendingDeletes();
-  }
-
-  /** Files of segments still waiting for deletion are left as `.deleted` for the next start to remove. */
-  private releasePendingDeletes(): void {
-    for (const s of this.pendingDeletes) s.closeFds();
-    this.pendingDeletes.clear();
+    this.deleter.release();
   }
 
   /** Close and remove the partition directory and everything in it. */
@@ -484,7 +345,4 @@ export class PartitionLog {
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 
-  toString(): string {
-    return `PartitionLog(${this.name}, start=${this._logStartOffset}, end=${this._logEndOffset}, hw=${this._highWatermark}, segments=${this.segments.count})`;
-  }
 }

@@ -46,3 +46,16 @@ export function readPartitionMetadata(dir: string): string | undefined {
     return undefined;
   }
 }
+
+/**
+ * The partition's topic id: the one recorded in partition.metadata, checked against (or, when
+ * none is recorded yet, recorded from) the one the caller gives.
+ */
+export function resolveTopicId(dir: string, given: string | Buffer | undefined): string | undefined {
+  const stored = readPartitionMetadata(dir);
+  if (given === undefined) return stored;
+  const id = topicIdToString(given);
+  if (stored !== undefined && stored !== id) throw new Error(`Partition dir ${dir} belongs to topic id ${stored}, not ${id}`);
+  if (stored === undefined) writePartitionMetadata(dir, id);
+  return id;
+}

@@ -7,8 +7,12 @@
  * 2. Rewrite every segment below `endOffset`, in groups that fit in one segment: a record survives
  *    if it is the latest for its key (or beyond the map's range), and a tombstone only until its
  *    batch's delete horizon (set to now + delete.retention.ms the first time a clean keeps it).
- *    Batches keep their offsets; a batch losing all its records disappears, unless it is its
- *    producer's last (then an empty header stays, for producer state). Control batches are kept.
+ *    Batches keep their offsets; a batch losing all its records disappears, unless it is the last
+ *    data batch of a producer the partition still remembers (then an empty header stays, so the
+ *    producer's sequence survives). Transactions (cleaned-transactions.ts): batches of aborted
+ *    transactions are removed (and their keys never enter the offset map), markers stay until
+ *    delete.retention.ms after the clean that found their transaction's data gone. The cleanable
+ *    range never goes beyond the first unstable offset (log-cleaner.ts).
  * 3. Each group's output is written as `<base>.log.cleaned` (+ indexes), fsync'ed, renamed
  *    `.swap`, and swapped in for the group's segments, which are renamed `.deleted`. A crash at any
  *    point is recovered by the log loader (`.cleaned` dropped, `.swap` completed).
@@ -17,7 +21,8 @@
  * for more than a few milliseconds, and the swap re-checks that the group's segments are still in
  * the log unchanged (retention, truncation or deletion may have happened in between).
  */
-import { batchAttributes, isControl, readBatchHeader, readInt64 } from '../../records/batch-header.js';
+import { batchAttributes, isControl, isTransactional, readBatchHeader, readInt64 } from '../../records/batch-header.js';
+import { parseControlKey } from '../../records/control.js';
 import { decodeBatch, type KafkaRecord } from '../../records/record-batch.js';
 import { CLEANED_SUFFIX, fsyncDir, SWAP_SUFFIX } from '../log-files.js';
 import { openSegment } from '../log-loader.js';
@@ -25,6 +30,21 @@ import type { LogSegment } from '../log-segment.js';
 import type { PartitionLog } from '../partition-log.js';
 import { buildEmptyBatch, buildRetainedBatch, hasDeleteHorizon } from './batch-writer.js';
 import { OffsetMap } from './offset-map.js';
+import { CleanedTransactions } from './cleaned-transactions.js';
+import type { AbortedTxnEntry, TransactionIndex } from '../transaction-index.js';
+
+/** Aborted transactions with data in [from, to), from every segment's index. */
+function abortedIn(log: PartitionLog, from: number, to: number): AbortedTxnEntry[] {
+  const out: AbortedTxnEntry[] = [];
+  for (const seg of log.segments.all) for (const e of seg.txnIndex.all()) if (e.lastOffset >= from && e.firstOffset < to) out.push(e);
+  return out;
+}
+
+function transactionsOf(log: PartitionLog, from: number, to: number, cleanedIndex?: TransactionIndex): CleanedTransactions {
+  return new CleanedTransactions(abortedIn(log, from, to), cleanedIndex);
+}
+
+const controlTypeOf = (record: KafkaRecord | undefined): number | undefined => (record ? parseControlKey(record.key).type : undefined);
 
 export interface CleanParams {
   firstDirtyOffset: number;
@@ -88,6 +108,7 @@ export async function cleanLog(log: PartitionLog, p: CleanParams): Promise<Clean
   const expected = dirty.reduce((n, s) => n + span(s), 0);
   const map = new OffsetMap(p.dedupeBufferSize, p.loadFactor, expected);
   let endOffset = dirty.length ? p.firstUncleanableOffset : p.firstDirtyOffset;
+  const mapTxns = transactionsOf(log, p.firstDirtyOffset, p.firstUncleanableOffset);
   outer: for (const seg of dirty) {
     if (map.size > 0 && map.size + span(seg) > map.maxEntries) {
       endOffset = seg.baseOffset;
@@ -98,7 +119,10 @@ export async function cleanLog(log: PartitionLog, p: CleanParams): Promise<Clean
       if (b.lastOffset < p.firstDirtyOffset) continue;
       if (b.baseOffset >= p.firstUncleanableOffset) break outer;
       result.bytesRead += b.size;
-      if (!isControl(batchAttributes(b.buf, b.pos))) {
+      const attributes = batchAttributes(b.buf, b.pos);
+      if (isControl(attributes)) {
+        mapTxns.onControlBatchRead(readInt64(b.buf, b.pos + 43), b.lastOffset, controlTypeOf(decodeBatch(b.buf, b.pos, { verifyCrc: false }).records[0]));
+      } else if (!mapTxns.onBatchRead(readInt64(b.buf, b.pos + 43), isTransactional(attributes), b.lastOffset)) {
         const records = decodeBatch(b.buf, b.pos, { verifyCrc: false }).records;
         if (map.size + records.length > map.maxEntries) {
           endOffset = b.baseOffset;
@@ -114,17 +138,9 @@ export async function cleanLog(log: PartitionLog, p: CleanParams): Promise<Clean
   result.mapEntries = map.size;
   if (endOffset <= log.logStartOffset) return result;
 
-  // producers' last batches, which must survive even when emptied
+  // the last data batch of every producer the partition remembers survives, even emptied
   const lastBatchOfProducer = new Map<number, number>();
-  for (const seg of log.segments.all) {
-    const r = seg.batchReader('headers');
-    for (let b = r.next(); b; b = r.next()) {
-      const pid = readInt64(b.buf, b.pos + 43);
-      if (pid >= 0) lastBatchOfProducer.set(pid, b.baseOffset);
-      // a header costs far less than a whole batch; count it as a fraction of its size
-      if ((await y.work(Math.max(64, b.size / 16))) || seg.isClosed) return { ...result, aborted: true };
-    }
-  }
+  for (const [pid, e] of log.producerState.producers) if (e.lastDataOffset >= 0) lastBatchOfProducer.set(pid, e.lastDataOffset);
 
   // 2-3. rewrite in groups
   const toClean = log.segments.all.filter((s) => s !== log.activeSegment && s.baseOffset < endOffset);
@@ -176,6 +192,8 @@ async function cleanGroup(
     return false;
   };
   const now = p.nowMs;
+  const groupEnd = log.segments.next(group[group.length - 1]!)?.baseOffset ?? log.logEndOffset;
+  const txns = transactionsOf(log, group[0]!.baseOffset, groupEnd, cleaned.txnIndex);
   const keep = (rec: KafkaRecord, horizon: number | undefined): boolean => {
     if (rec.offset >= endOffset) return true;
     if (!rec.key) return false; // keyless records have no place in a compacted log
@@ -190,7 +208,23 @@ async function cleanGroup(
       result.bytesRead += b.size;
       let out: Buffer | undefined = bytes;
       const h = readBatchHeader(bytes, 0);
-      if (!isControl(h.attributes)) {
+      const lastOffset = h.baseOffset + h.lastOffsetDelta;
+      const lastOfProducer = h.producerId >= 0 && lastBatchOfProducer.get(h.producerId) === lastOffset;
+      if (isControl(h.attributes)) {
+        const records = decodeBatch(bytes, 0, { verifyCrc: false }).records;
+        const removable = txns.onControlBatchRead(h.producerId, lastOffset, controlTypeOf(records[0]));
+        const horizon = hasDeleteHorizon(h.attributes) ? h.baseTimestamp : undefined;
+        if (removable && ((horizon !== undefined && horizon <= now) || records.length === 0)) out = undefined;
+        else if (removable && horizon === undefined && records.length > 0) {
+          // the transaction's data is gone: the marker stays delete.retention.ms more
+          const newHorizon = now + log.config.deleteRetentionMs;
+          out = buildRetainedBatch(h, records, newHorizon);
+          result.latestDeleteHorizonMs = Math.max(result.latestDeleteHorizonMs, newHorizon);
+        } else if (horizon !== undefined) result.latestDeleteHorizonMs = Math.max(result.latestDeleteHorizonMs, horizon);
+      } else if (txns.onBatchRead(h.producerId, isTransactional(h.attributes), lastOffset)) {
+        // a batch of an aborted transaction
+        out = lastOfProducer ? buildEmptyBatch(h) : undefined;
+      } else {
         const records = decodeBatch(bytes, 0, { verifyCrc: false }).records;
         const horizon = hasDeleteHorizon(h.attributes) ? h.baseTimestamp : undefined;
         const retained = records.filter((rec) => keep(rec, horizon));
@@ -200,7 +234,7 @@ async function cleanGroup(
         result.recordsRead += records.length;
         result.recordsRetained += retained.length;
         if (retained.length === 0) {
-          out = h.producerId >= 0 && lastBatchOfProducer.get(h.producerId) === h.baseOffset ? buildEmptyBatch(h) : undefined;
+          out = lastOfProducer ? buildEmptyBatch(h) : undefined;
         } else if (retained.length !== records.length || newHorizon !== horizon) {
           out = buildRetainedBatch(h, retained, newHorizon);
         }

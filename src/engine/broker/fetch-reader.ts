@@ -3,8 +3,14 @@
  * partition and the whole response, the high watermark (or last stable offset) as the visible end,
  * and OFFSET_OUT_OF_RANGE. Records come back as the log's own buffers (file reads in pooled memory),
  * ready for the socket; nothing but the response may keep them.
+ *
+ * read_committed reads stop at the last stable offset and carry the aborted transactions that overlap
+ * what was read (Kafka's LocalLog.addAbortedTransactions): the consumer drops those producers'
+ * records from each transaction's first offset up to its ABORT marker. read_uncommitted reads carry
+ * none (null on the wire).
  */
 import { OffsetOutOfRangeError } from '../log/errors.js';
+import type { AbortedTxn } from '../log/partition-log-types.js';
 import type { MetadataImage } from '../metadata/image.js';
 import { ErrorCode } from '../protocol/errors.js';
 import { dataBuffers } from './buffer-pool.js';
@@ -27,10 +33,13 @@ export interface PartitionReadResult {
   lastStableOffset: number;
   logStartOffset: number;
   records: Buffer;
+  /** read_committed: aborted transactions overlapping the records ([] when none); read_uncommitted: null. */
+  abortedTransactions: AbortedTxn[] | null;
   currentLeader: { leaderId: number; leaderEpoch: number };
 }
 
 const EMPTY = Buffer.alloc(0);
+const NONE_ABORTED: AbortedTxn[] = [];
 
 /** File reads of a fetch go into pooled memory: the connection releases it once the response is written. */
 const allocate = (size: number): Buffer => dataBuffers.acquire(size);
@@ -50,7 +59,7 @@ export function readPartitions(
     const currentLeader = state ? { leaderId: state.leader, leaderEpoch: state.leaderEpoch } : { leaderId: -1, leaderEpoch: -1 };
     const fail = (errorCode: number, hw = -1, lso = -1, lstart = -1): PartitionReadResult => {
       anyError = true;
-      return { errorCode, highWatermark: hw, lastStableOffset: lso, logStartOffset: lstart, records: EMPTY, currentLeader };
+      return { errorCode, highWatermark: hw, lastStableOffset: lso, logStartOffset: lstart, records: EMPTY, abortedTransactions: null, currentLeader };
     };
     const found = replicas.leaderFor(image, r.topic, r.partition);
     if ('errorCode' in found) return fail(found.errorCode);
@@ -59,7 +68,8 @@ export function readPartitions(
       return fail(r.currentLeaderEpoch < found.state.leaderEpoch ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH);
     }
     const log = hosted.log;
-    const visibleEnd = isolationLevel === READ_COMMITTED ? log.lastStableOffset : log.highWatermark;
+    const committed = isolationLevel === READ_COMMITTED;
+    const visibleEnd = committed ? log.lastStableOffset : log.highWatermark;
     try {
       // Only the first partition that returns data may exceed the limits, so a batch larger than
       // every limit still makes progress (KIP-74).
@@ -70,12 +80,17 @@ export function readPartitions(
       });
       remaining = Math.max(0, remaining - read.records.length);
       totalBytes += read.records.length;
+      let abortedTransactions: AbortedTxn[] | null = null;
+      if (committed) {
+        abortedTransactions = read.records.length > 0 ? log.abortedTransactions(r.fetchOffset, read.nextOffset) : NONE_ABORTED;
+      }
       return {
         errorCode: ErrorCode.NONE,
         highWatermark: read.highWatermark,
         lastStableOffset: read.lastStableOffset,
         logStartOffset: read.logStartOffset,
         records: read.records,
+        abortedTransactions,
         currentLeader,
       };
     } catch (err) {

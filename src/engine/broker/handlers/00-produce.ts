@@ -8,13 +8,23 @@
  * only the base offset (and, for LogAppendTime, the timestamp) is written into the batch. acks=0 gets
  * no response at all, as in Kafka. Unknown topics are created first when auto.create.topics.enable.
  *
+ * Idempotent and transactional batches (a producer id) are checked against the partition's producer
+ * state: a retried batch gets NONE and its first offset, a sequence gap OUT_OF_ORDER_SEQUENCE_NUMBER,
+ * an old epoch INVALID_PRODUCER_EPOCH. As in Kafka's KafkaApis, transactional batches in a request
+ * without a transactional id fail the whole request with TRANSACTIONAL_ID_AUTHORIZATION_FAILED, and
+ * transactional batches of two producers in one request with INVALID_PRODUCER_ID_MAPPING. With
+ * transaction.partition.verification.enable, a transactional batch must be for a partition of the
+ * producer's ongoing transaction (KIP-890); nothing awaits between that check and the append.
+ *
  * v1 throttle time; v2 log append time; v3 transactional id, magic 2 only; v5 log start offset; v8 per-record errors and error message;
  * v9 flexible; v10 current leader hint (KIP-951); v11 no wire change.
  */
 import type { Message } from '../../protocol/codec.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { ProduceRequest, ProduceResponse } from '../../protocol/messages/00-produce.js';
+import { BATCH_OVERHEAD, batchAttributes, CURRENT_MAGIC, isTransactional, MAGIC_OFFSET, readInt64 } from '../../records/batch-header.js';
 import { defineHandler, NO_RESPONSE } from '../handler.js';
+import type { ProduceAppendOptions } from '../replica-manager.js';
 
 export default defineHandler({
   apiKey: 0,
@@ -29,12 +39,24 @@ export default defineHandler({
     const unknown = (request.topicData as Message[]).map((t) => t.name).filter((n: string) => !ctx.services.metadata().topic(n));
     if (unknown.length > 0) await ctx.services.autoCreateTopics(unknown);
     const image = ctx.services.metadata();
+    const requestError = transactionalProblem(request);
+    if (requestError !== ErrorCode.NONE) return acks === 0 ? NO_RESPONSE : errorResponse(request, requestError);
+    const transactionalId: string | null = request.transactionalId ?? null;
+    const coordinator = ctx.services.transactionCoordinator;
+    const appendOptions: ProduceAppendOptions | undefined =
+      transactionalId === null
+        ? undefined
+        : {
+            transactionalId,
+            // The produce version decides how a partition missing from the transaction is reported (v11+: TRANSACTION_ABORTABLE).
+            verifyPartition: (id, producerId, epoch, topic, partition) => coordinator.verifyPartition(id, producerId, epoch, topic, partition, ctx.apiVersion),
+          };
     const validAcks = acks === 0 || acks === 1 || acks === -1;
     const responses = (request.topicData as Message[]).map((t) => ({
       name: t.name,
       partitionResponses: (t.partitionData as Message[]).map((p) => {
         const result = validAcks
-          ? replicaManager.append(image, t.name, p.index, p.records, acks)
+          ? replicaManager.append(image, t.name, p.index, p.records, acks, appendOptions)
           : { errorCode: ErrorCode.INVALID_REQUIRED_ACKS, errorMessage: null, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1 };
         const state = image.topic(t.name)?.partitions.get(p.index);
         const leaderMoved = result.errorCode === ErrorCode.NOT_LEADER_OR_FOLLOWER && state;
@@ -53,12 +75,37 @@ export default defineHandler({
     if (acks === 0) return NO_RESPONSE;
     return { responses, throttleTimeMs: 0 };
   },
-  errorResponse(request, errorCode) {
-    return {
-      responses: (request.topicData as Message[]).map((t) => ({
-        name: t.name,
-        partitionResponses: (t.partitionData as Message[]).map((p) => ({ index: p.index, errorCode, baseOffset: -1 })),
-      })),
-    };
-  },
+  errorResponse: (request, errorCode) => errorResponse(request, errorCode),
 });
+
+function errorResponse(request: Message, errorCode: number): Message {
+  return {
+    responses: (request.topicData as Message[]).map((t) => ({
+      name: t.name,
+      partitionResponses: (t.partitionData as Message[]).map((p) => ({ index: p.index, errorCode, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1 })),
+    })),
+    throttleTimeMs: 0,
+  };
+}
+
+/**
+ * The request-level checks Kafka makes before any append (KafkaApis.handleProduceRequest and
+ * ReplicaManager.handleProduceAppend), from the first batch of each partition's records.
+ */
+function transactionalProblem(request: Message): number {
+  let producer: string | undefined;
+  for (const t of request.topicData as Message[]) {
+    for (const p of t.partitionData as Message[]) {
+      const records = p.records as Buffer | null;
+      if (!records || records.length < BATCH_OVERHEAD || records.readInt8(MAGIC_OFFSET) !== CURRENT_MAGIC) continue;
+      if (!isTransactional(batchAttributes(records))) continue;
+      if (request.transactionalId === null || request.transactionalId === undefined) return ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
+      const producerId = readInt64(records, 43);
+      if (producerId < 0) continue;
+      const key = `${producerId}/${records.readInt16BE(51)}`;
+      if (producer !== undefined && producer !== key) return ErrorCode.INVALID_PRODUCER_ID_MAPPING;
+      producer = key;
+    }
+  }
+  return ErrorCode.NONE;
+}

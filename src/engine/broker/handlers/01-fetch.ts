@@ -2,10 +2,12 @@
  * Fetch (key 1), versions 0-17 (0-3 stay advertised for librdkafka 2.0's feature checks, as for Produce).
  *
  * Reads each partition from its fetch offset up to the high watermark (read_uncommitted) or the last
- * stable offset (read_committed), within partitionMaxBytes and the response's maxBytes; the first
- * batch is returned even when it alone exceeds them. With fewer than minBytes available the fetch
- * waits in the purgatory until appends bring enough or maxWaitMs passes. v7+ fetch sessions
- * (fetch-session.ts) let clients send only changed partitions and get back only partitions with news.
+ * stable offset (read_committed, with the aborted transactions overlapping what was read), within
+ * partitionMaxBytes and the response's maxBytes; the first batch is returned even when it alone
+ * exceeds them. With fewer than minBytes available the fetch waits in the purgatory until writes
+ * bring enough visible bytes (for read_committed: bytes a marker made stable) or maxWaitMs passes.
+ * v7+ fetch sessions (fetch-session.ts) let clients send only changed partitions and get back only
+ * partitions with news (a moved last stable offset is news).
  *
  * v1 throttle time; v3 response maxBytes; v4 isolation level, last stable offset, aborted transactions; v5 log start offset; v7 fetch
  * sessions and top-level error; v9 current leader epoch; v11 rack id, preferred read replica;
@@ -16,7 +18,7 @@ import type { Message } from '../../protocol/codec.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { FetchRequest, FetchResponse } from '../../protocol/messages/01-fetch.js';
 import { FetchSessionCache, newSessionPartition, type RequestedPartition, type SessionPartition } from '../fetch-session.js';
-import { readPartitions, type PartitionRead } from '../fetch-reader.js';
+import { READ_COMMITTED, readPartitions, type PartitionRead } from '../fetch-reader.js';
 import { hostKey } from '../replica-manager.js';
 import { defineHandler, type RequestContext } from '../handler.js';
 
@@ -68,6 +70,7 @@ export default defineHandler({
         reads.map((r) => hostKey(r.topic, r.partition)),
         request.minBytes - outcome.totalBytes,
         request.maxWaitMs,
+        request.isolationLevel === READ_COMMITTED,
       );
       outcome = readPartitions(ctx.services.replicaManager, ctx.services.metadata(), reads, maxBytes, request.isolationLevel);
     }
@@ -94,7 +97,7 @@ export default defineHandler({
         lastStableOffset: res.lastStableOffset,
         logStartOffset: res.logStartOffset,
         currentLeader: errorCode === ErrorCode.NOT_LEADER_OR_FOLLOWER || errorCode === ErrorCode.FENCED_LEADER_EPOCH ? res.currentLeader : undefined,
-        abortedTransactions: request.isolationLevel === 1 ? [] : null,
+        abortedTransactions: res.abortedTransactions,
         preferredReadReplica: -1,
         records: res.records,
       });

@@ -7,6 +7,10 @@
  * -5 latest tiered (v9+; nothing is tiered: -1), otherwise the first offset whose timestamp is at
  * least the one given (-1 when there is none).
  *
+ * As in Kafka's Partition.fetchOffsetForTimestamp, everything but earliest is bounded by what the
+ * isolation level may read: an answer at or past the high watermark (read_committed: the last stable
+ * offset) is no answer (-1), so a consumer never learns of records it cannot fetch yet.
+ *
  * v2 isolation level; v4 current leader epoch fencing and the leader epoch of the answer;
  * v6 flexible; v10 timeout for remote lookups.
  */
@@ -58,24 +62,23 @@ export default defineHandler({
 
 function locate(log: PartitionLog, timestamp: number, isolationLevel: number): { offset: number; timestamp: number; leaderEpoch: number } {
   const epochAt = (offset: number) => log.leaderEpochCache.epochForOffset(offset);
+  const lastFetchable = isolationLevel === READ_COMMITTED ? log.lastStableOffset : log.highWatermark;
+  const none = { offset: -1, timestamp: -1, leaderEpoch: -1 };
   switch (timestamp) {
-    case LATEST: {
-      const offset = isolationLevel === READ_COMMITTED ? log.lastStableOffset : log.highWatermark;
-      return { offset, timestamp: -1, leaderEpoch: log.latestEpoch };
-    }
+    case LATEST:
+      return { offset: lastFetchable, timestamp: -1, leaderEpoch: log.latestEpoch };
     case EARLIEST:
     case EARLIEST_LOCAL:
       return { offset: log.logStartOffset, timestamp: -1, leaderEpoch: epochAt(log.logStartOffset) };
     case LATEST_TIERED:
-      return { offset: -1, timestamp: -1, leaderEpoch: -1 };
+      return none;
     case MAX_TIMESTAMP: {
       const found = log.maxTimestampAndOffset();
-      return found ?? { offset: -1, timestamp: -1, leaderEpoch: -1 };
+      return found && found.offset < lastFetchable ? found : none;
     }
     default: {
       const found = log.offsetForTimestamp(timestamp);
-      if (!found || found.offset >= log.highWatermark) return { offset: -1, timestamp: -1, leaderEpoch: -1 };
-      return found;
+      return found && found.offset < lastFetchable ? found : none;
     }
   }
 }

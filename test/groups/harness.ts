@@ -8,6 +8,7 @@ import { GroupCoordinator } from '../../src/engine/coordinator/group/group-coord
 import { type JoinResult, type SyncResult } from '../../src/engine/coordinator/group/classic-member.js';
 import { encodeSubscription } from '../../src/engine/protocol/consumer-protocol.js';
 import { OFFSETS_TOPIC } from '../../src/engine/coordinator/group/partitioner.js';
+import type { TxnProducer } from '../../src/engine/coordinator/group/offsets-log.js';
 import { type CoordinatorRecord, parseRecord, type ParsedRecord } from '../../src/engine/coordinator/group/records.js';
 import { ManualTimer } from '../../src/engine/coordinator/group/timer.js';
 import { silentLogger } from '../../src/engine/logger.js';
@@ -38,9 +39,24 @@ export function imageWith(topics: Record<string, number>): MetadataImage {
   return image;
 }
 
+/**
+ * One offset of the in-memory log: a coordinator record, maybe in a producer's transaction, or a
+ * transaction marker (a control record).
+ */
+export type LogEntry = CoordinatorRecord & { txn?: TxnProducer; marker?: 'commit' | 'abort' };
+
+/** A COMMIT/ABORT control record: key version 0 and type (0 abort, 1 commit); value version 0 and coordinator epoch. */
+export function markerRecord(commit: boolean, coordinatorEpoch = 0): CoordinatorRecord {
+  const key = Buffer.alloc(4);
+  key.writeInt16BE(commit ? 1 : 0, 2);
+  const value = Buffer.alloc(6);
+  value.writeInt32BE(coordinatorEpoch, 2);
+  return { key, value };
+}
+
 /** An in-memory __consumer_offsets partition: one single-record batch per offset. */
 export class MemoryLog {
-  readonly records: CoordinatorRecord[] = [];
+  readonly records: LogEntry[] = [];
   readonly logStartOffset = 0;
 
   get highWatermark(): number {
@@ -50,9 +66,24 @@ export class MemoryLog {
   read(offset: number, _maxBytes: number, opts: { maxOffset?: number } = {}) {
     const end = Math.min(this.records.length, opts.maxOffset ?? Infinity);
     const r = this.records[offset];
-    const records = offset < end ? buildBatch({ baseOffset: offset, records: [{ key: r.key, value: r.value }] }) : Buffer.alloc(0);
+    const producer = r?.txn ? { producerId: r.txn.producerId, producerEpoch: r.txn.producerEpoch, transactional: true } : {};
+    const records = offset < end ? buildBatch({ baseOffset: offset, records: [{ key: r.key, value: r.value }], ...producer, isControl: r.marker !== undefined }) : Buffer.alloc(0);
     const n = this.records.length;
     return { records, firstOffset: offset < end ? offset : -1, nextOffset: offset < end ? offset + 1 : offset, logStartOffset: 0, logEndOffset: n, highWatermark: n, lastStableOffset: n };
+  }
+
+  /** Whether the producer's last transactional entry here is not followed by its marker. */
+  hasOngoingTransaction(producerId: number): boolean {
+    for (let i = this.records.length - 1; i >= 0; i--) {
+      const r = this.records[i];
+      if (r.txn?.producerId === producerId) return r.marker === undefined;
+    }
+    return false;
+  }
+
+  /** Append a COMMIT/ABORT marker for the producer. */
+  appendMarker(producerId: number, producerEpoch: number, commit: boolean): void {
+    this.records.push({ ...markerRecord(commit), txn: { producerId, producerEpoch }, marker: commit ? 'commit' : 'abort' });
   }
 }
 
@@ -63,6 +94,10 @@ export interface Harness {
   /** Make the next writes fail with this append error (undefined: succeed). */
   failWrites?: number;
   parsed(): ParsedRecord[];
+  /** The __consumer_offsets partitions. */
+  logs: Map<number, MemoryLog>;
+  /** Write a COMMIT/ABORT marker to a partition and tell the coordinator, as the marker writer does. */
+  endTxn(partition: number, producerId: number, commit: boolean, producerEpoch?: number): void;
 }
 
 export interface HarnessOptions {
@@ -80,6 +115,8 @@ export async function harness(overrides: Record<string, string> = {}, topics: Re
     coordinator: undefined as unknown as GroupCoordinator,
     timer,
     written: [],
+    logs: new Map(),
+    endTxn: () => {},
     parsed: () => h.written.map((w) => parseRecord(w.record.key, w.record.value)),
   };
   const logs = options.logs ?? new Map<number, MemoryLog>();
@@ -95,15 +132,21 @@ export async function harness(overrides: Record<string, string> = {}, topics: Re
     replicaManager: { get: (_topic: string, p: number) => ({ log: logOf(p) }) } as unknown as ReplicaManager,
     controller: {} as QuorumController,
     timer,
-    writer: (partition, records) => {
-      if (h.failWrites !== undefined) return h.failWrites;
+    writer: (partition, records, txn) => {
+      if (h.failWrites !== undefined) return { errorCode: h.failWrites, baseOffset: -1 };
+      const baseOffset = logOf(partition).records.length;
       for (const record of records) {
         h.written.push({ partition, record });
-        logOf(partition).records.push(record);
+        logOf(partition).records.push(txn ? { ...record, txn } : record);
       }
-      return ErrorCode.NONE;
+      return { errorCode: ErrorCode.NONE, baseOffset };
     },
   });
+  h.logs = logs;
+  h.endTxn = (partition, producerId, commit, producerEpoch = 0) => {
+    logOf(partition).appendMarker(producerId, producerEpoch, commit);
+    h.coordinator.completeTransaction(partition, producerId, commit);
+  };
   if (!options.manualStartup) await h.coordinator.startup();
   return h;
 }

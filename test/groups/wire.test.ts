@@ -56,7 +56,7 @@ describe('group APIs on the wire', () => {
 
   it('FindCoordinator: v1-3 with key types, v4+ batched keys', async () => {
     expect(await conn.send(10, 3, { key: 'g', keyType: 0 })).toMatchObject({ errorCode: 0, errorMessage: 'NONE', nodeId: 1, port: kt.port });
-    expect(await conn.send(10, 1, { key: 'tx', keyType: 1 })).toMatchObject({ errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, nodeId: -1 });
+    expect(await conn.send(10, 1, { key: 'tx', keyType: 1 })).toMatchObject({ errorCode: 0, nodeId: 1, port: kt.port }); // the transaction coordinator
     const batched = await conn.send(10, 4, { keyType: 0, coordinatorKeys: ['a', 'b'] });
     expect(batched.coordinators).toEqual([
       { key: 'a', nodeId: 1, host: '127.0.0.1', port: kt.port, errorCode: 0, errorMessage: 'NONE' },

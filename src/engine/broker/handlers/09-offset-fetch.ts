@@ -2,8 +2,9 @@
  * OffsetFetch (key 9), versions 0-9.
  *
  * Returns a group's committed offsets (offset -1 where none is committed) with their metadata and
- * leader epoch. kt has no transactional offset commits yet, so requireStable never finds an unstable
- * offset. Group-level errors (NOT_COORDINATOR, COORDINATOR_LOAD_IN_PROGRESS, INVALID_GROUP_ID) go to
+ * leader epoch. Offsets a transaction committed (TxnOffsetCommit) count once its COMMIT marker
+ * landed; with requireStable, a partition an open transaction holds an offset for answers
+ * UNSTABLE_OFFSET_COMMIT, which consumers retry. Group-level errors (NOT_COORDINATOR, COORDINATOR_LOAD_IN_PROGRESS, INVALID_GROUP_ID) go to
  * every partition in v0-1, to the top-level error code in v2-7 and to each group in v8+.
  *
  * v1 offsets from __consumer_offsets; v2 null topics for all, top-level error code; v3 throttle time;
@@ -18,8 +19,8 @@ import { defineHandler, type RequestContext } from '../handler.js';
 
 type Topics = { name: string; partitionIndexes: number[] }[] | null;
 
-function fetchGroup(ctx: RequestContext, groupId: string, topics: Topics, memberId: string | null = null, memberEpoch = -1): FetchedGroup {
-  return ctx.services.groupCoordinator.fetchOffsets({ groupId, topics, memberId, memberEpoch });
+function fetchGroup(ctx: RequestContext, requireStable: boolean, groupId: string, topics: Topics, memberId: string | null = null, memberEpoch = -1): FetchedGroup {
+  return ctx.services.groupCoordinator.fetchOffsets({ groupId, topics, memberId, memberEpoch, requireStable });
 }
 
 /** v0-1 have no group-level error: it goes to every requested partition. */
@@ -38,15 +39,16 @@ export default defineHandler({
   request: OffsetFetchRequest,
   response: OffsetFetchResponse,
   handle(request, ctx) {
+    const requireStable = ctx.apiVersion >= 7 && request.requireStable === true;
     if (ctx.apiVersion >= 8) {
       const groups = (request.groups as Message[]).map((g) => {
-        const result = fetchGroup(ctx, g.groupId, g.topics, g.memberId, g.memberEpoch);
+        const result = fetchGroup(ctx, requireStable, g.groupId, g.topics, g.memberId, g.memberEpoch);
         return { groupId: g.groupId, errorCode: result.errorCode, topics: result.topics };
       });
       return { throttleTimeMs: 0, groups };
     }
     const topics: Topics = request.topics;
-    const result = fetchGroup(ctx, request.groupId, topics);
+    const result = fetchGroup(ctx, requireStable, request.groupId, topics);
     if (ctx.apiVersion <= 1 && result.errorCode !== ErrorCode.NONE) {
       return { throttleTimeMs: 0, topics: withPartitionErrors(topics, result.errorCode) };
     }

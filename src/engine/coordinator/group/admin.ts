@@ -1,7 +1,9 @@
 /**
  * The administrative group operations: DescribeGroups, ListGroups, DeleteGroups and OffsetDelete.
  * Deleting writes tombstones for every committed offset and for the group itself, so compaction
- * removes them from __consumer_offsets and a restart does not bring them back.
+ * removes them from __consumer_offsets and a restart does not bring them back. As in Kafka, a
+ * tombstone also covers the partition's pending transactional offsets: they are dropped, and the
+ * transaction's COMMIT no longer brings them back.
  */
 import { ErrorCode } from '../../protocol/errors.js';
 import { EMPTY_BYTES } from './classic-member.js';
@@ -92,9 +94,13 @@ function isEmpty(group: Group): boolean {
   return group.type === 'consumer' ? group.members.size === 0 : group.is('Empty');
 }
 
-/** Tombstones for everything a group has in __consumer_offsets. */
+/** Tombstones for everything a group has in __consumer_offsets, its pending transactional offsets included. */
 function groupTombstones(ctx: CoordinatorContext, group: Group): CoordinatorRecord[] {
   const records = [...ctx.offsets.entries(group.groupId)].map((e) => offsetCommitRecord(group.groupId, e.topic, e.partition, null));
+  for (const { topic, partition } of ctx.pending.partitions(group.groupId)) {
+    // One tombstone per partition is enough.
+    if (!ctx.offsets.get(group.groupId, topic, partition)) records.push(offsetCommitRecord(group.groupId, topic, partition, null));
+  }
   if (group.type === 'consumer') records.push(...consumerGroupTombstones(group));
   else records.push(groupMetadataTombstone(group.groupId));
   return records;
@@ -106,6 +112,7 @@ export function dropGroup(ctx: CoordinatorContext, group: Group): void {
   ctx.timer.cancelAll(groupTimerPrefix(group.groupId));
   ctx.groups.delete(group.groupId);
   ctx.offsets.deleteGroup(group.groupId);
+  ctx.pending.removeGroup(group.groupId);
 }
 
 export function deleteGroup(ctx: CoordinatorContext, groupId: string): number {
@@ -139,7 +146,7 @@ export function deleteOffsets(ctx: CoordinatorContext, groupId: string, topics: 
       let errorCode: number = ErrorCode.NONE;
       if (!image.topic(t.name)) errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
       else if (group.isSubscribedToTopic(t.name)) errorCode = ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC;
-      else if (ctx.offsets.get(groupId, t.name, partitionIndex)) {
+      else if (ctx.offsets.get(groupId, t.name, partitionIndex) || ctx.pending.has(groupId, t.name, partitionIndex)) {
         records.push(offsetCommitRecord(groupId, t.name, partitionIndex, null));
         removed.push({ topic: t.name, partition: partitionIndex });
       }
@@ -148,6 +155,9 @@ export function deleteOffsets(ctx: CoordinatorContext, groupId: string, topics: 
   }));
   const error = groupWriteError(ctx.write(groupId, records));
   if (error !== ErrorCode.NONE) return fail(error);
-  for (const r of removed) ctx.offsets.delete(groupId, r.topic, r.partition);
+  for (const r of removed) {
+    ctx.offsets.delete(groupId, r.topic, r.partition);
+    ctx.pending.remove(groupId, r.topic, r.partition);
+  }
   return { errorCode: ErrorCode.NONE, topics: result };
 }

@@ -10,6 +10,8 @@ import type { ClassicGroup } from './classic-group.js';
 import type { GroupConfig } from './config.js';
 import type { ConsumerGroup } from './consumer/consumer-group.js';
 import type { OffsetStore } from './offset-store.js';
+import type { TxnProducer, WriteResult } from './offsets-log.js';
+import type { PendingOffsets } from './pending-offsets.js';
 import type { CoordinatorRecord } from './records.js';
 import type { CoordinatorTimer } from './timer.js';
 
@@ -21,9 +23,13 @@ export interface CoordinatorContext {
   log: Logger;
   groups: Map<string, Group>;
   offsets: OffsetStore;
+  /** Offsets of transactions still open, by producer. */
+  pending: PendingOffsets;
   metadata(): MetadataImage;
   /** Append records to the partition that holds `groupId`; returns the raw append error code. */
   write(groupId: string, records: CoordinatorRecord[]): number;
+  /** The same, telling where the records landed; with `txn`, as part of the producer's transaction. */
+  append(groupId: string, records: CoordinatorRecord[], txn?: TxnProducer): WriteResult;
 }
 
 /** Timer keys are scoped by group so that dropping a group cancels all of its timers at once. */

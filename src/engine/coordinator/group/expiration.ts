@@ -39,6 +39,7 @@ export function expireOffsets(ctx: CoordinatorContext, groupIds: Iterable<string
       const due =
         base !== undefined &&
         !group.isSubscribedToTopic(topic) &&
+        !ctx.pending.has(groupId, topic, partition) &&
         (committed.expireTimestamp !== null ? now >= committed.expireTimestamp : now - base(committed) >= retention);
       if (due) {
         records.push(offsetCommitRecord(groupId, topic, partition, null));
@@ -48,7 +49,7 @@ export function expireOffsets(ctx: CoordinatorContext, groupIds: Iterable<string
       }
     }
     const empty = group.type === 'consumer' ? group.members.size === 0 : group.is('Empty');
-    const deleteGroup = allExpired && empty;
+    const deleteGroup = allExpired && empty && !ctx.pending.hasGroup(groupId);
     if (deleteGroup) records.push(...(group.type === 'consumer' ? consumerGroupTombstones(group) : [groupMetadataTombstone(groupId)]));
     if (records.length === 0) continue;
     if (ctx.write(groupId, records) !== ErrorCode.NONE) {

@@ -27,11 +27,13 @@ import { loadPartition } from './loader.js';
 import { type CommitRequest, type CommitResult, commitOffsets, commitResult } from './offset-commit.js';
 import { type FetchedGroup, type FetchRequest, fetchOffsets } from './offset-fetch.js';
 import { OffsetStore } from './offset-store.js';
-import { type RecordWriter, replicaManagerWriter } from './offsets-log.js';
+import { type RecordWriter, replicaManagerWriter, type TxnProducer, type WriteResult } from './offsets-log.js';
+import { PendingOffsets } from './pending-offsets.js';
 import { OFFSETS_TOPIC, partitionForGroup } from './partitioner.js';
 import type { CoordinatorRecord } from './records.js';
 import { type SyncRequest, syncClassicGroup } from './sync-group.js';
 import { type CoordinatorTimer, SystemTimer } from './timer.js';
+import { commitTransactionalOffsets, type TxnCommitRequest, type TxnCommitResult, txnCommitResult, type TxnPartitionVerifier } from './txn-offset-commit.js';
 
 export interface GroupCoordinatorDeps {
   config: GroupConfig;
@@ -72,8 +74,10 @@ export class GroupCoordinator {
       log,
       groups: new Map(),
       offsets: new OffsetStore(),
+      pending: new PendingOffsets(),
       metadata: deps.metadata,
-      write: (groupId, records) => this.write(groupId, records),
+      write: (groupId, records) => this.write(groupId, records).errorCode,
+      append: (groupId, records, txn) => this.write(groupId, records, txn),
     };
   }
 
@@ -85,11 +89,11 @@ export class GroupCoordinator {
     return this.deps.metadata().topic(OFFSETS_TOPIC)?.partitions.size || this.deps.config.offsetsTopicNumPartitions;
   }
 
-  private write(groupId: string, records: CoordinatorRecord[]): number {
-    if (records.length === 0) return ErrorCode.NONE;
+  private write(groupId: string, records: CoordinatorRecord[], txn?: TxnProducer): WriteResult {
+    if (records.length === 0) return { errorCode: ErrorCode.NONE, baseOffset: -1 };
     const partition = this.partitionFor(groupId);
-    if (this.partitions.get(partition) !== 'active') return ErrorCode.NOT_LEADER_OR_FOLLOWER;
-    return this.writer(partition, records);
+    if (this.partitions.get(partition) !== 'active') return { errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER, baseOffset: -1 };
+    return this.writer(partition, records, txn);
   }
 
   /** NONE when this broker serves the group now, else NOT_COORDINATOR or COORDINATOR_LOAD_IN_PROGRESS. */
@@ -102,10 +106,29 @@ export class GroupCoordinator {
   // ---- Transactions
 
   /**
-   * STUB: a COMMIT or ABORT marker for `producerId` was written to __consumer_offsets-`partition`:
-   * its pending transactional offsets become committed offsets, or are dropped.
+   * A COMMIT or ABORT marker for `producerId` was written to __consumer_offsets-`partition`: the
+   * producer's pending transactional offsets of the groups on that partition become committed
+   * offsets (each only if its record is later in the log than the committed offset's), or are dropped.
    */
-  completeTransaction(_partition: number, _producerId: number, _commit: boolean): void {}
+  completeTransaction(partition: number, producerId: number, commit: boolean): void {
+    if (this.closed) return;
+    const committed = this.ctx.pending.complete(producerId, commit, this.ctx.offsets, (groupId) => this.partitionFor(groupId) === partition);
+    if (committed > 0) this.deps.log.debug(`Committed ${committed} transactional offsets of producer ${producerId} on ${OFFSETS_TOPIC}-${partition}`);
+  }
+
+  /**
+   * TxnOffsetCommit. `verify` (KIP-890 part 1, when transaction.partition.verification.enable) is
+   * asked whether the group's partition is in the producer's transaction, unless the log already
+   * holds that transaction open there.
+   */
+  commitTransactionalOffsets(req: TxnCommitRequest, verify?: TxnPartitionVerifier): TxnCommitResult {
+    if (!req.groupId) return txnCommitResult(req, ErrorCode.INVALID_GROUP_ID);
+    const status = this.groupStatus(req.groupId);
+    if (status !== ErrorCode.NONE) return txnCommitResult(req, status);
+    const partition = this.partitionFor(req.groupId);
+    const open = this.deps.replicaManager.get(OFFSETS_TOPIC, partition)?.log.hasOngoingTransaction(req.producerId) === true;
+    return commitTransactionalOffsets(this.ctx, req, verify && !open ? () => verify(req.transactionalId, req.producerId, req.producerEpoch, OFFSETS_TOPIC, partition) : undefined);
+  }
 
   // ---- FindCoordinator
 
@@ -317,7 +340,8 @@ export class GroupCoordinator {
     this.partitions.set(partition, 'loading');
     const started = Date.now();
     try {
-      const stats = await loadPartition(this.ctx, log, () => this.closed || this.partitions.get(partition) !== 'loading');
+      const owns = (groupId: string) => this.partitionFor(groupId) === partition;
+      const stats = await loadPartition(this.ctx, log, () => this.closed || this.partitions.get(partition) !== 'loading', owns);
       if (!stats) return;
       this.partitions.set(partition, 'active');
       this.deps.log.info(
@@ -337,6 +361,9 @@ export class GroupCoordinator {
     }
     for (const groupId of [...this.ctx.offsets.groupIds()]) {
       if (this.partitionFor(groupId) === partition) this.ctx.offsets.deleteGroup(groupId);
+    }
+    for (const groupId of [...this.ctx.pending.groupIds()]) {
+      if (this.partitionFor(groupId) === partition) this.ctx.pending.removeGroup(groupId);
     }
   }
 
@@ -371,3 +398,4 @@ export class GroupCoordinator {
     this.partitions.clear();
   }
 }
+

@@ -3,11 +3,19 @@
  * start to the high watermark: the last record per key wins and tombstones delete. Loading reads
  * offsets.load.buffer.size bytes at a time and yields between reads, so a large partition does not
  * stall the broker; group requests meanwhile get COORDINATOR_LOAD_IN_PROGRESS.
+ *
+ * Offsets in a transactional batch (TxnOffsetCommit) are replayed as the producer's pending offsets;
+ * a COMMIT or ABORT control batch of that producer later in the partition completes them as the live
+ * marker did (GroupCoordinator.completeTransaction), and those still open at the end of the log stay
+ * pending until the transaction coordinator ends the transaction. A marker landing while the
+ * partition loads is applied twice — live, to what is loaded so far, and when the replay reaches it —
+ * which is harmless: each application completes the producer's offsets read before it.
  */
 import type { PartitionLog } from '../../log/partition-log.js';
 import type { Message } from '../../protocol/codec.js';
-import { isControl } from '../../records/batch-header.js';
-import { decodeBatches } from '../../records/record-batch.js';
+import { isControl, isTransactional } from '../../records/batch-header.js';
+import { ControlRecordType, parseControlKey } from '../../records/control.js';
+import { decodeBatches, type KafkaRecord } from '../../records/record-batch.js';
 import { ClassicGroup } from './classic-group.js';
 import { ClassicMember } from './classic-member.js';
 import { ConsumerGroupReplay } from './consumer/consumer-replay.js';
@@ -21,21 +29,44 @@ export interface LoadStats {
   offsets: number;
 }
 
-/** Replay `log` into ctx; `cancelled` stops early (the partition was unloaded meanwhile). */
-export async function loadPartition(ctx: CoordinatorContext, log: PartitionLog, cancelled: () => boolean): Promise<LoadStats | undefined> {
+/** COMMIT or ABORT for a transaction marker's record; undefined for other (or emptied) control batches. */
+function endTxnMarkerType(marker: KafkaRecord | undefined): 'commit' | 'abort' | undefined {
+  if (marker === undefined || marker.key === null || marker.key.length < 4) return undefined;
+  const { type } = parseControlKey(marker.key);
+  return type === ControlRecordType.Commit ? 'commit' : type === ControlRecordType.Abort ? 'abort' : undefined;
+}
+
+/**
+ * Replay `log` into ctx; `cancelled` stops early (the partition was unloaded meanwhile). `ownsGroup`
+ * tells which groups live on this partition: a marker completes only their pending offsets.
+ */
+export async function loadPartition(
+  ctx: CoordinatorContext,
+  log: Pick<PartitionLog, 'logStartOffset' | 'highWatermark' | 'read'>,
+  cancelled: () => boolean,
+  ownsGroup: (groupId: string) => boolean = () => true,
+): Promise<LoadStats | undefined> {
   const classic = new Map<string, Message | null>();
   const offsetGroups = new Set<string>();
   const consumer = new ConsumerGroupReplay();
   let records = 0;
   let offset = log.logStartOffset;
-  const end = log.highWatermark;
-  while (offset < end) {
+  // Up to the high watermark as it moves: while a partition loads nothing but transaction markers
+  // can be appended to it, and a marker written meanwhile must be replayed too.
+  while (offset < log.highWatermark) {
     if (cancelled()) return undefined;
     offset = Math.max(offset, log.logStartOffset);
-    const read = log.read(offset, ctx.config.offsetsLoadBufferSize, { maxOffset: end });
+    const read = log.read(offset, ctx.config.offsetsLoadBufferSize, { maxOffset: log.highWatermark });
     if (read.records.length === 0) break;
     for (const batch of decodeBatches(read.records)) {
-      if (isControl(batch.header.attributes)) continue;
+      const { attributes, producerId } = batch.header;
+      if (isControl(attributes)) {
+        const marker = batch.records[0];
+        const type = marker && marker.offset >= offset ? endTxnMarkerType(marker) : undefined;
+        if (type) ctx.pending.complete(producerId, type === 'commit', ctx.offsets, ownsGroup);
+        continue;
+      }
+      const txnProducer = isTransactional(attributes) && producerId >= 0 ? producerId : undefined;
       for (const r of batch.records) {
         if (r.offset < offset || r.key === null) continue;
         records++;
@@ -43,8 +74,14 @@ export async function loadPartition(ctx: CoordinatorContext, log: PartitionLog, 
         switch (parsed.kind) {
           case 'offset':
             offsetGroups.add(parsed.groupId);
-            if (parsed.value === null) ctx.offsets.delete(parsed.groupId, parsed.topic, parsed.partition);
-            else ctx.offsets.put(parsed.groupId, parsed.topic, parsed.partition, parsed.value);
+            if (parsed.value === null) {
+              ctx.offsets.delete(parsed.groupId, parsed.topic, parsed.partition);
+              ctx.pending.remove(parsed.groupId, parsed.topic, parsed.partition);
+            } else if (txnProducer !== undefined) {
+              ctx.pending.put(txnProducer, parsed.groupId, parsed.topic, parsed.partition, { ...parsed.value, recordOffset: r.offset });
+            } else {
+              ctx.offsets.put(parsed.groupId, parsed.topic, parsed.partition, { ...parsed.value, recordOffset: r.offset });
+            }
             break;
           case 'group':
             classic.set(parsed.groupId, parsed.value);
@@ -75,7 +112,7 @@ export async function loadPartition(ctx: CoordinatorContext, log: PartitionLog, 
   }
   // Offsets without group metadata belong to simple consumers: an Empty group with no protocol.
   for (const groupId of offsetGroups) {
-    if (ctx.groups.has(groupId) || !ctx.offsets.hasOffsets(groupId)) continue;
+    if (ctx.groups.has(groupId) || (!ctx.offsets.hasOffsets(groupId) && !ctx.pending.hasGroup(groupId))) continue;
     ctx.groups.set(groupId, new ClassicGroup(groupId, ctx.timer.now()));
     groups++;
   }

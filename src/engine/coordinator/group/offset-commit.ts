@@ -9,7 +9,7 @@ import { ErrorCode } from '../../protocol/errors.js';
 import { ClassicGroup } from './classic-group.js';
 import type { CoordinatorContext, Group } from './context.js';
 import { offsetWriteError } from './offsets-log.js';
-import type { CommittedOffset } from './offset-store.js';
+import type { OffsetValue } from './offset-store.js';
 import { offsetCommitRecord } from './records.js';
 
 export interface CommitRequest {
@@ -31,12 +31,27 @@ export function commitResult(req: CommitRequest, errorCode: number): CommitResul
   return { topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })) })) };
 }
 
-/** The group to commit into, or the error every partition gets. */
-function validateCommit(ctx: CoordinatorContext, req: CommitRequest): Group | number {
+/** Who commits: the group's member fields of OffsetCommit, and of TxnOffsetCommit v3+. */
+export interface Committer {
+  groupId: string;
+  generationIdOrMemberEpoch: number;
+  memberId: string;
+  groupInstanceId: string | null;
+  apiVersion: number;
+}
+
+/**
+ * The group to commit into, or the error every partition gets (Kafka's Group.validateOffsetCommit).
+ * Transactional commits (TxnOffsetCommit) differ as in Kafka: older versions carry no member, so a
+ * commit without one is taken whatever the group's state; the group's rebalance state is not
+ * enforced; an unknown group with a generation is ILLEGAL_GENERATION in every version; a KIP-848
+ * member's stale epoch is ILLEGAL_GENERATION.
+ */
+export function validateCommit(ctx: CoordinatorContext, req: Committer, transactional = false): Group | number {
   let group = ctx.groups.get(req.groupId);
   const generation = req.generationIdOrMemberEpoch;
   if (!group) {
-    if (generation >= 0) return req.apiVersion >= 9 ? ErrorCode.GROUP_ID_NOT_FOUND : ErrorCode.ILLEGAL_GENERATION;
+    if (generation >= 0) return req.apiVersion >= 9 && !transactional ? ErrorCode.GROUP_ID_NOT_FOUND : ErrorCode.ILLEGAL_GENERATION;
     ctx.log.info(`Creating a simple consumer group ${req.groupId} via manual offset commit`);
     group = new ClassicGroup(req.groupId, ctx.timer.now());
     ctx.groups.set(req.groupId, group);
@@ -44,11 +59,12 @@ function validateCommit(ctx: CoordinatorContext, req: CommitRequest): Group | nu
   }
   if (group.type === 'consumer') {
     if (generation < 0 && group.members.size === 0) return group;
+    if (transactional && generation === -1 && req.memberId === '' && req.groupInstanceId === null) return group;
     const member = group.members.get(req.memberId);
     if (!member) return ErrorCode.UNKNOWN_MEMBER_ID;
-    if (req.apiVersion < 9) return ErrorCode.UNSUPPORTED_VERSION;
+    if (req.apiVersion < 9 && !transactional) return ErrorCode.UNSUPPORTED_VERSION;
     if (generation > member.memberEpoch) return ErrorCode.FENCED_MEMBER_EPOCH;
-    if (generation < member.memberEpoch) return ErrorCode.STALE_MEMBER_EPOCH;
+    if (generation < member.memberEpoch) return transactional ? ErrorCode.ILLEGAL_GENERATION : ErrorCode.STALE_MEMBER_EPOCH;
     return group;
   }
   if (group.is('Dead')) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
@@ -62,12 +78,12 @@ function validateCommit(ctx: CoordinatorContext, req: CommitRequest): Group | nu
       return ErrorCode.UNKNOWN_MEMBER_ID;
     }
     if (generation !== group.generationId) return ErrorCode.ILLEGAL_GENERATION;
-  } else if (!group.is('Empty')) {
+  } else if (!group.is('Empty') && !transactional) {
     // No member id and no generation: only an empty group takes such commits.
     return ErrorCode.UNKNOWN_MEMBER_ID;
   }
   // The member has this generation's join response but not its assignment yet.
-  if (group.is('CompletingRebalance')) return ErrorCode.REBALANCE_IN_PROGRESS;
+  if (group.is('CompletingRebalance') && !transactional) return ErrorCode.REBALANCE_IN_PROGRESS;
   return group;
 }
 
@@ -77,7 +93,7 @@ export function commitOffsets(ctx: CoordinatorContext, req: CommitRequest): Comm
   const now = ctx.timer.now();
   const image = ctx.metadata();
   const expireTimestamp = req.retentionTimeMs >= 0 ? now + req.retentionTimeMs : null;
-  const pending: { topic: string; partition: number; committed: CommittedOffset }[] = [];
+  const pending: { topic: string; partition: number; committed: OffsetValue }[] = [];
   const result = req.topics.map((t) => {
     const topic = image.topic(t.name);
     return {
@@ -106,12 +122,12 @@ export function commitOffsets(ctx: CoordinatorContext, req: CommitRequest): Comm
     };
   });
   if (pending.length === 0) return { topics: result };
-  const written = ctx.write(req.groupId, pending.map((c) => offsetCommitRecord(req.groupId, c.topic, c.partition, c.committed)));
-  if (written !== ErrorCode.NONE) {
-    const error = offsetWriteError(written);
+  const written = ctx.append(req.groupId, pending.map((c) => offsetCommitRecord(req.groupId, c.topic, c.partition, c.committed)));
+  if (written.errorCode !== ErrorCode.NONE) {
+    const error = offsetWriteError(written.errorCode);
     for (const t of result) for (const p of t.partitions) if (p.errorCode === ErrorCode.NONE) p.errorCode = error;
     return { topics: result };
   }
-  for (const c of pending) ctx.offsets.put(req.groupId, c.topic, c.partition, c.committed);
+  pending.forEach((c, i) => ctx.offsets.put(req.groupId, c.topic, c.partition, { ...c.committed, recordOffset: written.baseOffset + i }));
   return { topics: result };
 }

@@ -2,6 +2,9 @@
  * OffsetFetch: a group's committed offsets for the partitions asked for (or all of them when the
  * topic list is null). Partitions without a committed offset answer offset -1 and no error, as do
  * groups kt does not know. KIP-848 members (OffsetFetch v9) must give their current member epoch.
+ * With requireStable (v7+), a partition an open transaction holds an offset for answers
+ * UNSTABLE_OFFSET_COMMIT (offset -1), so a consumer does not start from a position that transaction
+ * may still replace; without it, the last committed offset is served, as Kafka does.
  */
 import { ErrorCode } from '../../protocol/errors.js';
 import type { CoordinatorContext } from './context.js';
@@ -25,7 +28,17 @@ export interface FetchRequest {
   topics: { name: string; partitionIndexes: number[] }[] | null;
   memberId: string | null;
   memberEpoch: number;
+  /** OffsetFetch v7+: partitions with pending transactional offsets answer UNSTABLE_OFFSET_COMMIT. */
+  requireStable?: boolean;
 }
+
+const unstable = (partitionIndex: number): FetchedPartition => ({
+  partitionIndex,
+  committedOffset: -1,
+  committedLeaderEpoch: -1,
+  metadata: '',
+  errorCode: ErrorCode.UNSTABLE_OFFSET_COMMIT,
+});
 
 export function fetchOffsets(ctx: CoordinatorContext, req: FetchRequest): FetchedGroup {
   const group = ctx.groups.get(req.groupId);
@@ -36,18 +49,18 @@ export function fetchOffsets(ctx: CoordinatorContext, req: FetchRequest): Fetche
   }
   if (group?.type === 'classic' && group.is('Dead')) return { errorCode: ErrorCode.GROUP_ID_NOT_FOUND, topics: [] };
   const offsets = ctx.offsets.groupOffsets(req.groupId);
+  const isUnstable = (topic: string, partition: number): boolean => req.requireStable === true && ctx.pending.has(req.groupId, topic, partition);
+  // As Kafka's fetchAllOffsets: the partitions with a committed offset, some of them maybe unstable.
   if (req.topics === null) {
     return {
       errorCode: ErrorCode.NONE,
       topics: [...offsets].map(([name, partitions]) => ({
         name,
-        partitions: [...partitions].map(([partitionIndex, c]) => ({
-          partitionIndex,
-          committedOffset: c.offset,
-          committedLeaderEpoch: c.leaderEpoch,
-          metadata: c.metadata,
-          errorCode: ErrorCode.NONE,
-        })),
+        partitions: [...partitions].map(([partitionIndex, c]) =>
+          isUnstable(name, partitionIndex)
+            ? unstable(partitionIndex)
+            : { partitionIndex, committedOffset: c.offset, committedLeaderEpoch: c.leaderEpoch, metadata: c.metadata, errorCode: ErrorCode.NONE },
+        ),
       })),
     };
   }
@@ -56,6 +69,7 @@ export function fetchOffsets(ctx: CoordinatorContext, req: FetchRequest): Fetche
     topics: req.topics.map((t) => ({
       name: t.name,
       partitions: t.partitionIndexes.map((partitionIndex) => {
+        if (isUnstable(t.name, partitionIndex)) return unstable(partitionIndex);
         const c = offsets.get(t.name)?.get(partitionIndex);
         return {
           partitionIndex,

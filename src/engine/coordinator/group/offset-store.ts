@@ -2,13 +2,23 @@
  * Committed offsets held in memory, by group, topic and partition: the cache Kafka keeps in front of
  * __consumer_offsets. Every change here follows a record written to (or replayed from) that topic.
  */
-export interface CommittedOffset {
+/** What an OffsetCommit record's value holds. */
+export interface OffsetValue {
   offset: number;
   leaderEpoch: number;
   metadata: string;
   commitTimestamp: number;
   /** Set only by OffsetCommit v2-4 with a retention time (value version 1). */
   expireTimestamp: number | null;
+}
+
+export interface CommittedOffset extends OffsetValue {
+  /**
+   * Where the offset's record sits in __consumer_offsets: when a transaction commits, its offset
+   * replaces a committed one only if its record came later in the log (Kafka's rule, so that what
+   * compaction keeps and what is served agree).
+   */
+  recordOffset: number;
 }
 
 export class OffsetStore {

@@ -12,7 +12,7 @@ import { Reader, Writer } from '../../protocol/primitives.js';
 import { type MessageSpec, parseVersionRange } from '../../protocol/schema.js';
 import type { ClassicGroup } from './classic-group.js';
 import { EMPTY_BYTES } from './classic-member.js';
-import type { CommittedOffset } from './offset-store.js';
+import type { OffsetValue } from './offset-store.js';
 
 export interface CoordinatorRecord {
   key: Buffer;
@@ -35,7 +35,7 @@ export function coordinatorRecord(keySpec: MessageSpec, keyVersion: number, key:
   return { key: versioned(keySpec, keyVersion, key), value: value === null ? null : versioned(valueSpec, valueVersion, value) };
 }
 
-export function offsetCommitRecord(groupId: string, topic: string, partition: number, committed: CommittedOffset | null): CoordinatorRecord {
+export function offsetCommitRecord(groupId: string, topic: string, partition: number, committed: OffsetValue | null): CoordinatorRecord {
   const key = { group: groupId, topic, partition };
   if (committed === null) return coordinatorRecord(OffsetCommitKey, OFFSET_COMMIT_KEY_VERSION, key, OffsetCommitValue, 3, null);
   const version = committed.expireTimestamp !== null ? 1 : 3;
@@ -74,7 +74,7 @@ export function groupMetadataTombstone(groupId: string): CoordinatorRecord {
 }
 
 export type ParsedRecord =
-  | { kind: 'offset'; groupId: string; topic: string; partition: number; value: CommittedOffset | null }
+  | { kind: 'offset'; groupId: string; topic: string; partition: number; value: OffsetValue | null }
   | { kind: 'group'; groupId: string; value: Message | null }
   | { kind: 'consumer-group'; keyVersion: number; key: Message; value: Message | null }
   | { kind: 'unknown'; keyVersion: number };

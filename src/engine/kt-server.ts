@@ -138,14 +138,17 @@ export class KtServer {
     this.groups = groups;
     controller.onChange((change, image) => groups.onMetadataChange(change, image));
     void groups.startup();
+    // The transaction coordinator replays the __transaction_state partitions it leads (in the
+    // background, like the group coordinator) and takes producer id blocks from the controller.
+    const txnLog = this.log.child('kt.txn');
     const txns = new TransactionCoordinator({
       config: this.config,
       nodeId,
-      log: this.log.child('kt.txn'),
+      log: txnLog,
       metadata: () => controller.image,
       replicaManager: this.replicas,
       controller,
-      markers: new LocalTxnMarkerWriter(this.replicas, () => groups, () => controller.image),
+      markers: new LocalTxnMarkerWriter(this.replicas, () => groups, () => controller.image, txnLog),
     });
     this.txns = txns;
     controller.onChange((change, image) => txns.onMetadataChange(change, image));

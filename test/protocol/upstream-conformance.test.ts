@@ -115,8 +115,14 @@ function expectedFields(fields: UpstreamField[], common: Map<string, UpstreamFie
   });
 }
 
+/**
+ * Top versions the spec snapshot still marks unstable but Apache Kafka 4.0 released as stable, which
+ * kt serves: EndTxn v5 (KIP-890 part 2, the epoch bumped on every transaction).
+ */
+const RELEASED_AFTER_SNAPSHOT = new Set(['EndTxnRequest']);
+
 function declaredValidVersions(request: UpstreamSpec, upstream: UpstreamSpec): string {
-  if (!request.latestVersionUnstable) return upstream.validVersions;
+  if (!request.latestVersionUnstable || RELEASED_AFTER_SNAPSHOT.has(request.name)) return upstream.validVersions;
   const { min, max } = parseVersionRange(upstream.validVersions);
   const top = max - 1;
   if (top < min) return 'none';

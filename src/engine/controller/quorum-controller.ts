@@ -18,6 +18,7 @@ import { ErrorCode } from '../protocol/errors.js';
 import { planConfigChange, type ConfigResourceChange } from './config-control.js';
 import type { MetadataLog } from './metadata-log.js';
 import { metadataRecord, type MetadataRecord } from './metadata-serde.js';
+import { planAllocateProducerIds, type ProducerIdBlock } from './producer-ids.js';
 import { planCreatePartitions, planCreateTopic, planDeleteTopic, type Outcome, type TopicDefaults, type TopicRequest } from './topic-control.js';
 
 export type MetadataListener = (change: MetadataChange, image: MetadataImage) => void;
@@ -157,6 +158,15 @@ export class QuorumController {
       const plans = changes.map((c) => planConfigChange(this.image, this.nodeId, c));
       if (!validateOnly) await this.commit(plans.flatMap((p) => p.records));
       return plans.map(({ records: _records, ...result }) => result);
+    });
+  }
+
+  /** Hand `brokerId` the next block of producer ids, recorded in the metadata log before it is returned. */
+  allocateProducerIds(brokerId: number, brokerEpoch: number): Promise<ProducerIdBlock> {
+    return this.serialize(async () => {
+      const { records, ...block } = planAllocateProducerIds(this.image, brokerId, brokerEpoch);
+      await this.commit(records);
+      return block;
     });
   }
 }

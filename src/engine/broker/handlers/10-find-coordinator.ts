@@ -1,10 +1,10 @@
 /**
  * FindCoordinator (key 10), versions 0-6.
  *
- * Answers which broker coordinates a group: the leader of the __consumer_offsets partition the group
- * id hashes to, at its endpoint on the listener the request came in on. The first lookup creates
- * __consumer_offsets through the controller. Transaction coordinators do not exist in kt yet, so a
- * TRANSACTION key answers COORDINATOR_NOT_AVAILABLE; other key types (share groups) INVALID_REQUEST.
+ * Answers which broker coordinates a group (key type 0) or a transactional id (key type 1): the
+ * leader of the __consumer_offsets / __transaction_state partition the key hashes to, at its endpoint
+ * on the listener the request came in on. The first lookup creates the topic through the controller.
+ * Other key types (share groups) answer INVALID_REQUEST.
  *
  * v1 key type, throttle time and error message; v2 no wire change; v3 flexible; v4 batched lookup
  * (coordinatorKeys in, a coordinator per key out); v5 and v6 no wire change.
@@ -32,7 +32,11 @@ async function lookup(key: string, keyType: number, ctx: RequestContext): Promis
     const found = await ctx.services.groupCoordinator.findGroupCoordinator(key, ctx.listenerName);
     return found.errorCode === ErrorCode.NONE ? { ...found, errorMessage: 'NONE' } : { ...found, errorMessage: found.errorMessage ?? errorMessage(found.errorCode) };
   }
-  if (keyType === KEY_TYPE_TRANSACTION) return unavailable(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+  if (keyType === KEY_TYPE_TRANSACTION) {
+    if (!key) return unavailable(ErrorCode.INVALID_REQUEST);
+    const found = await ctx.services.transactionCoordinator.findCoordinator(key, ctx.listenerName);
+    return found.errorCode === ErrorCode.NONE ? { ...found, errorMessage: 'NONE' } : { ...found, errorMessage: found.errorMessage ?? errorMessage(found.errorCode) };
+  }
   return unavailable(ErrorCode.INVALID_REQUEST);
 }
 

@@ -1,7 +1,7 @@
 /**
  * EndTxn (API key 26).
  *
- * Valid versions: 0-4 (upstream 0-5; v5 is still unstable upstream). Flexible versions: 3+.
+ * Valid versions: 0-5 (v5 is marked unstable in the 3.9-era spec snapshot; Kafka 4.0 released it). Flexible versions: 3+.
  * Served by: broker.
  *
  * v0: commit or abort a transaction.
@@ -9,7 +9,7 @@
  * v2: no wire change; PRODUCER_FENCED may be returned.
  * v3: first flexible version.
  * v4: no wire change; TRANSACTION_ABORTABLE may be returned (KIP-890).
- * v5 (unstable, not declared): epoch bump per transaction; response returns producer id and epoch.
+ * v5: epoch bump per transaction (KIP-890 part 2); the response returns the producer id and epoch.
  */
 import type { MessageSpec } from '../schema.js';
 
@@ -17,7 +17,7 @@ export const EndTxnRequest: MessageSpec = {
   name: 'EndTxnRequest',
   type: 'request',
   apiKey: 26,
-  validVersions: '0-4', // upstream 0-5; v5 is latestVersionUnstable, so not declared
+  validVersions: '0-5', // KIP-890 part 2: stable since Kafka 4.0
   flexibleVersions: '3+',
   fields: [
     { name: 'transactionalId', type: 'string', versions: '0+' },
@@ -31,7 +31,7 @@ export const EndTxnResponse: MessageSpec = {
   name: 'EndTxnResponse',
   type: 'response',
   apiKey: 26,
-  validVersions: '0-4', // upstream 0-5; v5 is latestVersionUnstable, so not declared
+  validVersions: '0-5', // KIP-890 part 2: stable since Kafka 4.0
   flexibleVersions: '3+',
   fields: [
     { name: 'throttleTimeMs', type: 'int32', versions: '0+' },

@@ -1,0 +1,151 @@
+/**
+ * Which __transaction_state partitions this broker coordinates: the topic is created through the
+ * controller on first use (compacted, transaction.state.log.* settings, replication factor capped by
+ * the live brokers), the partitions it leads are replayed into the state manager (loading meanwhile)
+ * and become active with the partition's leader epoch as coordinator epoch. Transactions found in
+ * PrepareCommit/PrepareAbort after a load had their end decided but maybe not all markers written:
+ * their completion is resumed, as Kafka's coordinator does on immigration.
+ */
+import type { Logger } from '../../logger.js';
+import type { MetadataImage } from '../../metadata/image.js';
+import type { MetadataChange } from '../../metadata/replay.js';
+import { ErrorCode } from '../../protocol/errors.js';
+import type { ReplicaManager } from '../../broker/replica-manager.js';
+import type { BrokerConfig } from '../../config/broker-config.js';
+import type { QuorumController } from '../../controller/quorum-controller.js';
+import { loadTxnPartition } from './loader.js';
+import { TRANSACTION_STATE_TOPIC } from './partitioner.js';
+import type { TransactionStateManager } from './state-manager.js';
+import type { TransactionMetadata } from './transaction-metadata.js';
+
+export interface CoordinatorNode {
+  errorCode: number;
+  errorMessage: string | null;
+  nodeId: number;
+  host: string;
+  port: number;
+}
+
+interface OwnershipDeps {
+  config: BrokerConfig;
+  nodeId: number;
+  log: Logger;
+  metadata(): MetadataImage;
+  replicaManager: ReplicaManager;
+  controller: QuorumController;
+}
+
+export class TxnOwnership {
+  private creatingTopic?: Promise<void>;
+  private closed = false;
+
+  constructor(
+    private readonly deps: OwnershipDeps,
+    private readonly state: TransactionStateManager,
+    private readonly resumeCompletion: (txn: TransactionMetadata, coordinatorEpoch: number) => void,
+  ) {}
+
+  coordinatorEpochOf(transactionalId: string): number | undefined {
+    const owned = this.state.owned.get(this.state.partitionFor(transactionalId));
+    return owned?.status === 'active' ? owned.coordinatorEpoch : undefined;
+  }
+
+  async findCoordinator(transactionalId: string, listenerName: string): Promise<CoordinatorNode> {
+    const none = (errorCode: number): CoordinatorNode => ({ errorCode, errorMessage: 'The coordinator is not available.', nodeId: -1, host: '', port: -1 });
+    await this.ensureTopic();
+    const image = this.deps.metadata();
+    const state = image.topic(TRANSACTION_STATE_TOPIC)?.partitions.get(this.state.partitionFor(transactionalId));
+    if (!state || state.leader < 0 || image.brokers.get(state.leader)?.fenced) return none(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    const endpoint = image.endpointFor(state.leader, listenerName);
+    if (!endpoint) return none(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    return { errorCode: ErrorCode.NONE, errorMessage: null, nodeId: state.leader, host: endpoint.host, port: endpoint.port };
+  }
+
+  /** Create __transaction_state if it does not exist yet. */
+  async ensureTopic(): Promise<void> {
+    if (this.deps.metadata().topic(TRANSACTION_STATE_TOPIC)) return;
+    this.creatingTopic ??= this.createTopic().finally(() => {
+      this.creatingTopic = undefined;
+    });
+    await this.creatingTopic;
+  }
+
+  private async createTopic(): Promise<void> {
+    const { config } = this.deps;
+    const numPartitions = config.int('transaction.state.log.num.partitions');
+    const live = this.deps.metadata().liveBrokers().length;
+    const replicationFactor = Math.max(1, Math.min(config.int('transaction.state.log.replication.factor'), live));
+    const minIsr = Math.max(1, Math.min(config.int('transaction.state.log.min.isr'), replicationFactor));
+    const [result] = await this.deps.controller.createTopics(
+      [
+        {
+          name: TRANSACTION_STATE_TOPIC,
+          numPartitions,
+          replicationFactor,
+          assignments: [],
+          configs: [
+            { name: 'cleanup.policy', value: 'compact' },
+            { name: 'compression.type', value: 'uncompressed' },
+            { name: 'min.insync.replicas', value: String(minIsr) },
+            { name: 'segment.bytes', value: String(config.int('transaction.state.log.segment.bytes')) },
+          ],
+        },
+      ],
+      { numPartitions, replicationFactor },
+      false,
+    );
+    if (result.errorCode === ErrorCode.NONE) {
+      this.deps.log.info(`created ${TRANSACTION_STATE_TOPIC} with ${result.numPartitions} partitions and replication factor ${result.replicationFactor}`);
+    } else if (result.errorCode !== ErrorCode.TOPIC_ALREADY_EXISTS) {
+      this.deps.log.warn(`could not create ${TRANSACTION_STATE_TOPIC}: ${result.errorMessage ?? result.errorCode}`);
+    }
+  }
+
+  onMetadataChange(change: MetadataChange, image: MetadataImage): void {
+    if (change.deletedTopics.some((t) => t.name === TRANSACTION_STATE_TOPIC)) {
+      for (const p of [...this.state.owned.keys()]) this.state.unload(p);
+    }
+    if (change.createdPartitions.some((c) => c.topic.name === TRANSACTION_STATE_TOPIC)) void this.adoptLedPartitions(image);
+  }
+
+  async adoptLedPartitions(image: MetadataImage): Promise<void> {
+    const topic = image.topic(TRANSACTION_STATE_TOPIC);
+    if (!topic) return;
+    const loads: Promise<void>[] = [];
+    for (const p of topic.partitions.values()) {
+      if (p.leader === this.deps.nodeId && !this.state.owned.has(p.partition)) loads.push(this.load(p.partition, p.leaderEpoch));
+    }
+    await Promise.all(loads);
+  }
+
+  private async load(partition: number, coordinatorEpoch: number): Promise<void> {
+    const hosted = this.deps.replicaManager.get(TRANSACTION_STATE_TOPIC, partition);
+    if (!hosted) return;
+    const log = hosted.log;
+    const owned = { status: 'loading' as 'loading' | 'active', coordinatorEpoch };
+    this.state.owned.set(partition, owned);
+    if (log.logStartOffset >= log.highWatermark) {
+      owned.status = 'active';
+      return;
+    }
+    const started = Date.now();
+    try {
+      const loaded = await loadTxnPartition(log, this.deps.config.int('transaction.state.log.load.buffer.size'), this.deps.log, () => this.closed || this.state.owned.get(partition) !== owned);
+      if (!loaded) return;
+      for (const txn of loaded.values()) this.state.txns.set(txn.transactionalId, txn);
+      owned.status = 'active';
+      this.deps.log.info(`Finished loading ${TRANSACTION_STATE_TOPIC}-${partition} in ${Date.now() - started} ms: ${loaded.size} transactional ids`);
+      for (const txn of loaded.values()) {
+        if (txn.state === 'PrepareCommit' || txn.state === 'PrepareAbort') this.resumeCompletion(txn, coordinatorEpoch);
+      }
+    } catch (err) {
+      this.deps.log.error(`Failed to load ${TRANSACTION_STATE_TOPIC}-${partition}`, err);
+      this.state.owned.delete(partition);
+    }
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const p of [...this.state.owned.keys()]) this.state.unload(p);
+  }
+}

@@ -37,7 +37,7 @@ export interface FieldSpec {
   /** Versions the field is present in (for tagged fields: the versions it may be tagged in). */
   versions: string;
   /** Nested fields for struct and struct-array types. */
-  fields?: FieldSpec[];
+  fields?: readonly FieldSpec[];
   /** Versions in which null is a legal value. */
   nullableVersions?: string;
   /** Value used when the field is absent from a version or not set by the caller. */
@@ -59,7 +59,7 @@ export interface MessageSpec {
   apiKey?: number;
   validVersions: string;
   flexibleVersions: string;
-  fields: FieldSpec[];
+  fields: readonly FieldSpec[];
 }
 
 /** An inclusive version interval; `max` is Infinity for open ranges, `min > max` for "none". */

@@ -131,7 +131,7 @@ const FIELD_KEYS: (keyof FieldSpec)[] = [
 ];
 const ALLOWED_KEYS = new Set<string>([...FIELD_KEYS, 'fields']);
 
-function compareFields(ours: FieldSpec[], theirs: FieldSpec[], where: string, out: string[]): void {
+function compareFields(ours: readonly FieldSpec[], theirs: readonly FieldSpec[], where: string, out: string[]): void {
   const n = Math.max(ours.length, theirs.length);
   for (let i = 0; i < n; i++) {
     const a = ours[i];

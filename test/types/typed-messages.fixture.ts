@@ -10,6 +10,7 @@ import { decodeBuffer, encodeToBuffer } from '../../src/engine/protocol/codec.js
 import { HeartbeatRequest, HeartbeatResponse } from '../../src/engine/protocol/messages/12-heartbeat.js';
 import { MetadataResponse } from '../../src/engine/protocol/messages/03-metadata.js';
 import { FetchRequest } from '../../src/engine/protocol/messages/01-fetch.js';
+import type { BodyOf, ItemOf, MessageOf } from '../../src/engine/protocol/message-types.js';
 
 // A handler receives its request typed from the declaration, and its response is checked against the
 // response declaration, also when returned from the method (where TypeScript would not look itself).
@@ -86,3 +87,10 @@ export async function client(cluster: Cluster): Promise<number> {
   // @ts-expect-error  expect-error: producerID
   return producerId + response.producerID;
 }
+
+// A handler's helper functions can be typed by the elements of a declaration's arrays.
+type MetadataTopicOut = ItemOf<BodyOf<typeof MetadataResponse>['topics']>;
+export const topicOut: MetadataTopicOut = { name: 'a', errorCode: 0, partitions: [{ partitionIndex: 0 }] };
+// @ts-expect-error  expect-error: partitionIdx
+export const misspelledTopicOut: MetadataTopicOut = { name: 'a', partitions: [{ partitionIdx: 0 }] };
+export const fetchTopic = (t: ItemOf<MessageOf<typeof FetchRequest>['topics']>): string => t.topicId;

@@ -74,6 +74,13 @@ export type DeepPartial<T> = T extends Buffer
 /** What a writer may hand the codec for a declaration: any subset of the fields; the rest default. */
 export type BodyOf<S extends MessageSpec> = string extends S['fields'][number]['name'] ? Message : DeepPartial<MessageOf<S>>;
 
+/**
+ * The element of an array field (null, undefined and readonly allowed), for typing a handler's helper
+ * functions: `function topicResult(...): ItemOf<BodyOf<typeof MetadataResponse>['topics']>`, or
+ * `(t: ItemOf<MessageOf<typeof ProduceRequest>['topicData']>) => ...`.
+ */
+export type ItemOf<T> = NonNullable<T> extends readonly (infer E)[] ? E : never;
+
 type IsAny<T> = 0 extends 1 & T ? true : false;
 
 /**

@@ -15,7 +15,7 @@ command -v zstd >/dev/null || missing+=(zstd)
 /usr/bin/python3 -c 'import confluent_kafka' 2>/dev/null || missing+=(python3-confluent-kafka)
 
 # --- Java client tests (test/java/**): a JDK and Maven fetch and run org.apache.kafka:kafka-clients.
-command -v java >/dev/null || missing+=(default-jdk-headless)
+command -v javac >/dev/null || missing+=(default-jdk-headless)   # javac: Maven compiles test/java
 command -v mvn >/dev/null || missing+=(maven)
 # --- end of Java client tests.
 

@@ -40,6 +40,8 @@ export default class ServerStart extends KtCommand {
     } catch (err) {
       this.error((err as Error).message, { exit: 1 });
     }
+    const refusal = server.config.securityRefusal();
+    if (refusal) this.error(refusal, { exit: 1 });
     log.info(`KtConfig values:\n${[...BROKER_CONFIG.keys()].sort().map((k) => `\t${k} = ${String(server.config.get(k) ?? 'null')}`).join('\n')}`);
     for (const unknown of server.config.unknownKeys()) log.warn(`The configuration '${unknown}' was supplied but isn't a known config.`);
 

@@ -10,6 +10,10 @@
  * Version ranges use Kafka's notation: "3" (only 3), "1-4" (inclusive), "2+" (2 and later), "none".
  * Field names are the upstream names in camelCase ("TopicName" -> "topicName"), which is also the
  * property name in decoded objects.
+ *
+ * Declarations are written `export const FooRequest = { ... } as const satisfies MessageSpec` (and
+ * shared field lists `[...] as const satisfies readonly FieldSpec[]`): the check is the same, and the
+ * literal types survive, so message-types.ts can derive each message's TypeScript type from them.
  */
 
 export type PrimitiveType =

@@ -4,7 +4,9 @@
  * Each handler file under handlers/ declares the API it serves, the version range kt implements
  * (which is exactly what ApiVersions advertises), and a `handle` function that receives an already
  * decoded request and returns a response object. Handlers never see bytes: decoding and encoding
- * stay in the dispatcher, so the logic can be tested and reasoned about apart from the wire.
+ * stay in the dispatcher, so the logic can be tested and reasoned about apart from the wire. Both
+ * objects are typed from the declarations (protocol/message-types.ts), so a misspelled or mistyped
+ * field is a compile error.
  */
 import type { RequestHeaderData } from '../protocol/headers.js';
 import type { BodyOf, ExcessKeys, MessageOf } from '../protocol/message-types.js';

@@ -1,10 +1,12 @@
-import { Args, Command, Flags } from '@oclif/core';
+import { Args, Flags } from '@oclif/core';
+import { KtCommand } from '../cli/base-command.js';
 import { loadServerSettings } from '../cli/server-config.js';
 import { BROKER_CONFIG } from '../engine/config/broker-config.js';
 import { KtServer } from '../engine/kt-server.js';
 import { createLogger, parseLogLevel } from '../engine/logger.js';
 
-export default class ServerStart extends Command {
+/** Errors, including a refused configuration, are one line on stderr with exit status 1 (KtCommand). */
+export default class ServerStart extends KtCommand {
   static override summary = 'Start a kt server (broker and controller), like kafka-server-start.sh.';
   static override description =
     'With no arguments, starts a combined broker+controller on localhost:9092 with its data under the system temp dir. ' +
@@ -38,6 +40,8 @@ export default class ServerStart extends Command {
     } catch (err) {
       this.error((err as Error).message, { exit: 1 });
     }
+    const refusal = server.config.securityRefusal();
+    if (refusal) this.error(refusal, { exit: 1 });
     log.info(`KtConfig values:\n${[...BROKER_CONFIG.keys()].sort().map((k) => `\t${k} = ${String(server.config.get(k) ?? 'null')}`).join('\n')}`);
     for (const unknown of server.config.unknownKeys()) log.warn(`The configuration '${unknown}' was supplied but isn't a known config.`);
 

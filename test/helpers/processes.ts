@@ -33,9 +33,9 @@ export function python(script: string, timeoutMs = 60_000): Promise<RunResult> {
 
 /**
  * A reference tool a test checks kt against (kcat, lz4, zstd): its absence fails the test with what
- * to install, never skips it. `.ci/run` installs them all.
+ * to install, never skips it. `npm test` installs them all (scripts/test-deps.sh).
  */
 export function requireTool(path: string, debianPackage: string): string {
-  if (!existsSync(path)) throw new Error(`${path} is missing: apt-get install ${debianPackage} (.ci/run installs it)`);
+  if (!existsSync(path)) throw new Error(`${path} is missing: apt-get install ${debianPackage} (npm test installs it: scripts/test-deps.sh)`);
   return path;
 }

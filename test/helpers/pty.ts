@@ -35,7 +35,7 @@ export function ktAtTerminal(args: string[]): TerminalSession {
   child.stderr.on('data', onOutput);
   const exited = new Promise<number | null>((resolve, reject) => {
     child.on('exit', (code) => resolve(code));
-    child.on('error', (err) => reject(new Error(`cannot run util-linux script (${err.message}); .ci/run installs it`)));
+    child.on('error', (err) => reject(new Error(`cannot run util-linux script (${err.message}); npm test installs it: scripts/test-deps.sh`)));
   });
   return {
     get output() {

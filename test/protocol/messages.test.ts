@@ -105,7 +105,7 @@ function fieldArb(field: FieldSpec, version: number, flexible: boolean): fc.Arbi
   return inRange(version, field.nullableVersions) ? fc.option(arb, { nil: null, freq: 4 }) : arb;
 }
 
-function structArb(fields: FieldSpec[], version: number, flexible: boolean): fc.Arbitrary<Message> {
+function structArb(fields: readonly FieldSpec[], version: number, flexible: boolean): fc.Arbitrary<Message> {
   const model: Record<string, fc.Arbitrary<unknown>> = {};
   const requiredKeys: string[] = [];
   for (const field of fields) {
@@ -151,7 +151,7 @@ function completeValue(field: FieldSpec, value: unknown, version: number, flexib
 }
 
 /** `value` with every field the version lacks (or the caller left out) at its default. */
-function complete(fields: FieldSpec[], version: number, flexible: boolean, value: Message): Message {
+function complete(fields: readonly FieldSpec[], version: number, flexible: boolean, value: Message): Message {
   const out: Message = {};
   for (const field of fields) {
     const role = roleOf(field, version, flexible);

@@ -7,8 +7,8 @@
  * default, ignorable, field-level flexibleVersions, plus the message's validVersions (minus a
  * latestVersionUnstable top version) and flexibleVersions. Coverage is checked both ways.
  *
- * If the upstream directory is missing the suite fails, unless KT_NO_UPSTREAM_SPEC=1 is set, in which
- * case it is reported as skipped with the reason.
+ * If the upstream directory is missing (a user's clone), the suite is reported as skipped with the
+ * reason in its title and on the console; KT_REQUIRE_UPSTREAM_SPEC=1 makes that a failure instead.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -137,7 +137,7 @@ const FIELD_KEYS: (keyof FieldSpec)[] = [
 ];
 const ALLOWED_KEYS = new Set<string>([...FIELD_KEYS, 'fields']);
 
-function compareFields(ours: FieldSpec[], theirs: FieldSpec[], where: string, out: string[]): void {
+function compareFields(ours: readonly FieldSpec[], theirs: readonly FieldSpec[], where: string, out: string[]): void {
   const n = Math.max(ours.length, theirs.length);
   for (let i = 0; i < n; i++) {
     const a = ours[i];
@@ -186,13 +186,16 @@ function compareSpec(
 // ---------------------------------------------------------------------------------------------
 
 if (!fs.existsSync(messageDir)) {
-  const reason = `upstream Kafka message definitions not found at ${messageDir}`;
-  if (process.env.KT_NO_UPSTREAM_SPEC === '1') {
-    it.skip(`upstream conformance: ${reason} (skipped because KT_NO_UPSTREAM_SPEC=1)`, () => {});
-  } else {
-    it('upstream conformance: the upstream spec directory is available', () => {
-      throw new Error(`${reason}. Provide it (KT_KAFKA_SPEC=<dir> names another place), or set KT_NO_UPSTREAM_SPEC=1 to skip this suite explicitly.`);
+  // A user's clone has no ../shared beside it: say plainly that this suite did not run and why, as a
+  // skipped test whose title carries the reason plus a console line, and let the rest of the suite run.
+  const reason = `did not run: upstream Kafka message definitions not found at ${messageDir} (put Apache Kafka's clients/src/main/resources/common/message there, or point KT_KAFKA_SPEC=<dir> at a kafka-spec copy)`;
+  if (process.env.KT_REQUIRE_UPSTREAM_SPEC === '1') {
+    it('upstream conformance: the upstream spec directory is available (KT_REQUIRE_UPSTREAM_SPEC=1)', () => {
+      throw new Error(reason);
     });
+  } else {
+    console.warn(`upstream conformance ${reason}`);
+    it.skip(`upstream conformance ${reason}`, () => {});
   }
 } else {
   describe('request/response declarations match upstream', () => {

@@ -5,6 +5,7 @@
  */
 import { connect, type Socket } from 'node:net';
 import { codecFor, type Message } from '../protocol/codec.js';
+import type { RequestBodyFor, ResponseFor } from '../protocol/api-types.js';
 import { isFlexible, readResponseHeader, requestHeaderVersion, responseHeaderVersion, writeRequestHeader } from '../protocol/headers.js';
 import { apiByKey } from '../protocol/messages/index.js';
 import { Reader, Writer } from '../protocol/primitives.js';
@@ -82,7 +83,8 @@ export class BrokerConnection {
     return max >= Math.max(theirs.minVersion, oursRange.min) ? max : undefined;
   }
 
-  send(apiKey: number, version: number, body: Message, expectResponse = true): Promise<Message> {
+  /** Typed by the declarations when apiKey is a literal (api-types.ts). */
+  send<K extends number>(apiKey: K, version: number, body: RequestBodyFor<K>, expectResponse = true): Promise<ResponseFor<K>> {
     if (this.closedError) return Promise.reject(this.closedError);
     const api = apiByKey(apiKey);
     if (!api) return Promise.reject(new Error(`unknown api key ${apiKey}`));
@@ -96,14 +98,16 @@ export class BrokerConnection {
       correlationId,
       clientId: this.clientId,
     });
-    codecFor(api.request, version).write(w, body);
+    codecFor(api.request, version).write(w, body as Message);
     const chunks = w.chunksOut();
     chunks[0].writeInt32BE(w.length - 4, 0);
     this.socket.cork();
     for (const c of chunks) this.socket.write(c);
     this.socket.uncork();
-    if (!expectResponse) return Promise.resolve({});
-    return new Promise((resolve, reject) => this.pending.set(correlationId, { apiKey, version, resolve, reject }));
+    if (!expectResponse) return Promise.resolve({} as ResponseFor<K>);
+    return new Promise((resolve, reject) =>
+      this.pending.set(correlationId, { apiKey, version, resolve: resolve as (m: Message) => void, reject }),
+    );
   }
 
   /** Write raw bytes (tests use it to send malformed frames). */

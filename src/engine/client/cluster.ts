@@ -4,6 +4,7 @@
  * through it, so they share connections and see the same leaders.
  */
 import type { Message } from '../protocol/codec.js';
+import type { RequestBodyFor, ResponseFor } from '../protocol/api-types.js';
 import { apiByKey } from '../protocol/messages/index.js';
 import { BrokerConnection } from './broker-connection.js';
 import { type BrokerAddress, DEFAULT_BOOTSTRAP, formatAddress, parseBootstrap } from './bootstrap.js';
@@ -32,8 +33,8 @@ export interface RequestOptions {
   expectResponse?: boolean;
 }
 
-export interface Response {
-  response: Message;
+export interface Response<M = Message> {
+  response: M;
   version: number;
   /** The node that answered, -1 for a bootstrap address not yet matched to a node. */
   nodeId: number;
@@ -104,7 +105,13 @@ export class Cluster {
    * `body` may depend on the version chosen. A lost or timed-out connection is dropped so the next
    * request reconnects.
    */
-  async request(target: Target, apiKey: number, body: Message | ((version: number) => Message), options: RequestOptions = {}): Promise<Response> {
+  /** Typed by the declarations when apiKey is a literal (api-types.ts). */
+  async request<K extends number>(
+    target: Target,
+    apiKey: K,
+    body: RequestBodyFor<K> | ((version: number) => RequestBodyFor<K>),
+    options: RequestOptions = {},
+  ): Promise<Response<ResponseFor<K>>> {
     const { conn, nodeId, address } = await this.connectionFor(target);
     const where = nodeId >= 0 ? `${address} (id: ${nodeId})` : address;
     const version = conn.versionFor(apiKey, options.maxVersion);

@@ -7,6 +7,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { atLeast, type ConfigKey, defineConfig, oneOf, ResolvedConfig } from './config-def.js';
+import { unhonouredSecurity } from './security-refusal.js';
 
 const k = (name: string, type: ConfigKey['type'], def: string | null, doc: string, extra: Partial<ConfigKey> = {}): ConfigKey => ({
   name,
@@ -127,6 +128,20 @@ export class BrokerConfig extends ResolvedConfig {
       if (names.has(l.name)) throw new Error(`Listener ${l.name} is defined twice in listeners`);
       names.add(l.name);
     }
+  }
+
+  /**
+   * Why a server cannot run with these settings (TLS, SASL or ACLs asked for: security-refusal.ts),
+   * in one line; undefined when it can. server-start refuses to start on it.
+   */
+  securityRefusal(): string | undefined {
+    const advertised = this.str('advertised.listeners');
+    return unhonouredSecurity({
+      given: this.overrides,
+      protocolMap: this.str('listener.security.protocol.map'),
+      listenerNames: [...this.listeners, ...(advertised ? parseListeners(advertised) : [])].map((l) => l.name),
+      controllerListenerNames: this.controllerListenerNames,
+    });
   }
 
   /** Listeners that serve clients (every listener not named in controller.listener.names). */

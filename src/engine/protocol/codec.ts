@@ -11,6 +11,7 @@
  * Fields absent from a version decode to their default and are not written.
  */
 import { ProtocolError, Reader, Writer, ZERO_UUID, utf8ByteLength } from './primitives.js';
+import type { BodyOf, MessageOf } from './message-types.js';
 import { arrayElementType, type FieldSpec, inRange, isPrimitive, type MessageSpec } from './schema.js';
 
 // Decoded messages are plain objects whose shape is given by the declaration.
@@ -49,35 +50,38 @@ export function codecFor(spec: MessageSpec, version: number): StructCodec {
   return codec;
 }
 
-export function encode(spec: MessageSpec, version: number, value: Message, w: Writer): void {
-  codecFor(spec, version).write(w, value);
+// The typed entry points: with a literal-typed declaration the value is checked against it
+// (message-types.ts); with a plain MessageSpec they take and give the untyped Message.
+
+export function encode<S extends MessageSpec>(spec: S, version: number, value: BodyOf<S>, w: Writer): void {
+  codecFor(spec, version).write(w, value as Message);
 }
 
-export function decode(spec: MessageSpec, version: number, r: Reader): Message {
-  return codecFor(spec, version).read(r);
+export function decode<S extends MessageSpec>(spec: S, version: number, r: Reader): MessageOf<S> {
+  return codecFor(spec, version).read(r) as MessageOf<S>;
 }
 
-export function encodeToBuffer(spec: MessageSpec, version: number, value: Message): Buffer {
+export function encodeToBuffer<S extends MessageSpec>(spec: S, version: number, value: BodyOf<S>): Buffer {
   const w = new Writer();
   encode(spec, version, value, w);
   return w.toBuffer();
 }
 
 /** Decode a whole buffer; bytes left over mean the message was not what we think it is. */
-export function decodeBuffer(spec: MessageSpec, version: number, buf: Buffer): Message {
+export function decodeBuffer<S extends MessageSpec>(spec: S, version: number, buf: Buffer): MessageOf<S> {
   const r = new Reader(buf);
   const value = decode(spec, version, r);
   if (r.remaining !== 0) throw new ProtocolError(`${spec.name} v${version}: ${r.remaining} bytes left over`);
   return value;
 }
 
-export function defaultsFor(spec: MessageSpec, version: number): Message {
-  return codecFor(spec, version).defaults();
+export function defaultsFor<S extends MessageSpec>(spec: S, version: number): MessageOf<S> {
+  return codecFor(spec, version).defaults() as MessageOf<S>;
 }
 
 /** Fill in every field the caller left out with its default, so handlers can build partial objects. */
-export function withDefaults<T extends Message>(spec: MessageSpec, version: number, value: T): Message {
-  return { ...defaultsFor(spec, version), ...value };
+export function withDefaults<S extends MessageSpec>(spec: S, version: number, value: BodyOf<S>): MessageOf<S> {
+  return { ...defaultsFor(spec, version), ...(value as Message) } as MessageOf<S>;
 }
 
 interface CompiledField {
@@ -87,7 +91,7 @@ interface CompiledField {
   isDefault: (v: unknown) => boolean;
 }
 
-function compileStruct(fields: FieldSpec[], version: number, flexible: boolean): StructCodec {
+function compileStruct(fields: readonly FieldSpec[], version: number, flexible: boolean): StructCodec {
   const regular: CompiledField[] = [];
   const tagged: (CompiledField & { tag: number })[] = [];
   const absent: CompiledField[] = [];

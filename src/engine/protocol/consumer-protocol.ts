@@ -13,7 +13,7 @@ export const CONSUMER_PROTOCOL_TYPE = 'consumer';
 
 const NEWEST_VERSION = 3;
 
-export const ConsumerProtocolSubscription: MessageSpec = {
+export const ConsumerProtocolSubscription = {
   name: 'ConsumerProtocolSubscription',
   type: 'data',
   validVersions: '0-3',
@@ -31,9 +31,9 @@ export const ConsumerProtocolSubscription: MessageSpec = {
     { name: 'generationId', type: 'int32', versions: '2+', default: -1, ignorable: true },
     { name: 'rackId', type: 'string', versions: '3+', nullableVersions: '3+', default: null, ignorable: true },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const ConsumerProtocolAssignment: MessageSpec = {
+export const ConsumerProtocolAssignment = {
   name: 'ConsumerProtocolAssignment',
   type: 'data',
   validVersions: '0-3',
@@ -48,7 +48,7 @@ export const ConsumerProtocolAssignment: MessageSpec = {
     },
     { name: 'userData', type: 'bytes', versions: '0+', nullableVersions: '0+', default: null },
   ],
-};
+} as const satisfies MessageSpec;
 
 export interface TopicPartitions {
   topic: string;

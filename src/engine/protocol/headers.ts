@@ -12,7 +12,7 @@ import { codecFor, type Message } from './codec.js';
 import type { Reader, Writer } from './primitives.js';
 import { inRange, type MessageSpec } from './schema.js';
 
-export const RequestHeader: MessageSpec = {
+export const RequestHeader = {
   name: 'RequestHeader',
   type: 'header',
   validVersions: '0-2',
@@ -23,15 +23,15 @@ export const RequestHeader: MessageSpec = {
     { name: 'correlationId', type: 'int32', versions: '0+' },
     { name: 'clientId', type: 'string', versions: '1+', nullableVersions: '1+', ignorable: true, flexibleVersions: 'none' },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const ResponseHeader: MessageSpec = {
+export const ResponseHeader = {
   name: 'ResponseHeader',
   type: 'header',
   validVersions: '0-1',
   flexibleVersions: '1+',
   fields: [{ name: 'correlationId', type: 'int32', versions: '0+' }],
-};
+} as const satisfies MessageSpec;
 
 export interface RequestHeaderData {
   requestApiKey: number;

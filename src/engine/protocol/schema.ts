@@ -10,6 +10,10 @@
  * Version ranges use Kafka's notation: "3" (only 3), "1-4" (inclusive), "2+" (2 and later), "none".
  * Field names are the upstream names in camelCase ("TopicName" -> "topicName"), which is also the
  * property name in decoded objects.
+ *
+ * Declarations are written `export const FooRequest = { ... } as const satisfies MessageSpec` (and
+ * shared field lists `[...] as const satisfies readonly FieldSpec[]`): the check is the same, and the
+ * literal types survive, so message-types.ts can derive each message's TypeScript type from them.
  */
 
 export type PrimitiveType =
@@ -37,7 +41,7 @@ export interface FieldSpec {
   /** Versions the field is present in (for tagged fields: the versions it may be tagged in). */
   versions: string;
   /** Nested fields for struct and struct-array types. */
-  fields?: FieldSpec[];
+  fields?: readonly FieldSpec[];
   /** Versions in which null is a legal value. */
   nullableVersions?: string;
   /** Value used when the field is absent from a version or not set by the caller. */
@@ -59,7 +63,7 @@ export interface MessageSpec {
   apiKey?: number;
   validVersions: string;
   flexibleVersions: string;
-  fields: FieldSpec[];
+  fields: readonly FieldSpec[];
 }
 
 /** An inclusive version interval; `max` is Infinity for open ranges, `min > max` for "none". */

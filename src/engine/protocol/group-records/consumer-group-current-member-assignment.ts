@@ -9,12 +9,12 @@
 import type { FieldSpec, MessageSpec } from '../schema.js';
 
 /** The TopicPartitions struct (an upstream common struct). */
-const topicPartitionsFields: FieldSpec[] = [
+const topicPartitionsFields = [
   { name: 'topicId', type: 'uuid', versions: '0+' },
   { name: 'partitions', type: '[]int32', versions: '0+' },
-];
+] as const satisfies readonly FieldSpec[];
 
-export const ConsumerGroupCurrentMemberAssignmentKey: MessageSpec = {
+export const ConsumerGroupCurrentMemberAssignmentKey = {
   name: 'ConsumerGroupCurrentMemberAssignmentKey',
   type: 'data',
   validVersions: '8',
@@ -23,9 +23,9 @@ export const ConsumerGroupCurrentMemberAssignmentKey: MessageSpec = {
     { name: 'groupId', type: 'string', versions: '8' },
     { name: 'memberId', type: 'string', versions: '8' },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const ConsumerGroupCurrentMemberAssignmentValue: MessageSpec = {
+export const ConsumerGroupCurrentMemberAssignmentValue = {
   name: 'ConsumerGroupCurrentMemberAssignmentValue',
   type: 'data',
   validVersions: '0',
@@ -37,4 +37,4 @@ export const ConsumerGroupCurrentMemberAssignmentValue: MessageSpec = {
     { name: 'assignedPartitions', type: '[]TopicPartitions', versions: '0+', fields: topicPartitionsFields },
     { name: 'partitionsPendingRevocation', type: '[]TopicPartitions', versions: '0+', fields: topicPartitionsFields },
   ],
-};
+} as const satisfies MessageSpec;

@@ -8,7 +8,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const ConsumerGroupMemberMetadataKey: MessageSpec = {
+export const ConsumerGroupMemberMetadataKey = {
   name: 'ConsumerGroupMemberMetadataKey',
   type: 'data',
   validVersions: '5',
@@ -17,9 +17,9 @@ export const ConsumerGroupMemberMetadataKey: MessageSpec = {
     { name: 'groupId', type: 'string', versions: '5' },
     { name: 'memberId', type: 'string', versions: '5' },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const ConsumerGroupMemberMetadataValue: MessageSpec = {
+export const ConsumerGroupMemberMetadataValue = {
   name: 'ConsumerGroupMemberMetadataValue',
   type: 'data',
   validVersions: '0',
@@ -48,4 +48,4 @@ export const ConsumerGroupMemberMetadataValue: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

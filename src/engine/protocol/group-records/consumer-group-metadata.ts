@@ -8,7 +8,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const ConsumerGroupMetadataKey: MessageSpec = {
+export const ConsumerGroupMetadataKey = {
   name: 'ConsumerGroupMetadataKey',
   type: 'data',
   validVersions: '3',
@@ -16,9 +16,9 @@ export const ConsumerGroupMetadataKey: MessageSpec = {
   fields: [
     { name: 'groupId', type: 'string', versions: '3' },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const ConsumerGroupMetadataValue: MessageSpec = {
+export const ConsumerGroupMetadataValue = {
   name: 'ConsumerGroupMetadataValue',
   type: 'data',
   validVersions: '0',
@@ -26,4 +26,4 @@ export const ConsumerGroupMetadataValue: MessageSpec = {
   fields: [
     { name: 'epoch', type: 'int32', versions: '0+' },
   ],
-};
+} as const satisfies MessageSpec;

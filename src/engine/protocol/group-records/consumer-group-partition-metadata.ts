@@ -8,7 +8,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const ConsumerGroupPartitionMetadataKey: MessageSpec = {
+export const ConsumerGroupPartitionMetadataKey = {
   name: 'ConsumerGroupPartitionMetadataKey',
   type: 'data',
   validVersions: '4',
@@ -16,9 +16,9 @@ export const ConsumerGroupPartitionMetadataKey: MessageSpec = {
   fields: [
     { name: 'groupId', type: 'string', versions: '4' },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const ConsumerGroupPartitionMetadataValue: MessageSpec = {
+export const ConsumerGroupPartitionMetadataValue = {
   name: 'ConsumerGroupPartitionMetadataValue',
   type: 'data',
   validVersions: '0',
@@ -40,4 +40,4 @@ export const ConsumerGroupPartitionMetadataValue: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

@@ -8,7 +8,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const ConsumerGroupTargetAssignmentMemberKey: MessageSpec = {
+export const ConsumerGroupTargetAssignmentMemberKey = {
   name: 'ConsumerGroupTargetAssignmentMemberKey',
   type: 'data',
   validVersions: '7',
@@ -17,9 +17,9 @@ export const ConsumerGroupTargetAssignmentMemberKey: MessageSpec = {
     { name: 'groupId', type: 'string', versions: '7' },
     { name: 'memberId', type: 'string', versions: '7' },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const ConsumerGroupTargetAssignmentMemberValue: MessageSpec = {
+export const ConsumerGroupTargetAssignmentMemberValue = {
   name: 'ConsumerGroupTargetAssignmentMemberValue',
   type: 'data',
   validVersions: '0',
@@ -33,4 +33,4 @@ export const ConsumerGroupTargetAssignmentMemberValue: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

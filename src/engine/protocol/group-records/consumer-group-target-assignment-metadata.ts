@@ -8,7 +8,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const ConsumerGroupTargetAssignmentMetadataKey: MessageSpec = {
+export const ConsumerGroupTargetAssignmentMetadataKey = {
   name: 'ConsumerGroupTargetAssignmentMetadataKey',
   type: 'data',
   validVersions: '6',
@@ -16,9 +16,9 @@ export const ConsumerGroupTargetAssignmentMetadataKey: MessageSpec = {
   fields: [
     { name: 'groupId', type: 'string', versions: '6' },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const ConsumerGroupTargetAssignmentMetadataValue: MessageSpec = {
+export const ConsumerGroupTargetAssignmentMetadataValue = {
   name: 'ConsumerGroupTargetAssignmentMetadataValue',
   type: 'data',
   validVersions: '0',
@@ -26,4 +26,4 @@ export const ConsumerGroupTargetAssignmentMetadataValue: MessageSpec = {
   fields: [
     { name: 'assignmentEpoch', type: 'int32', versions: '0+' },
   ],
-};
+} as const satisfies MessageSpec;

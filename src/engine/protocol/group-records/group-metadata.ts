@@ -13,7 +13,7 @@
 import type { FieldSpec, MessageSpec } from '../schema.js';
 
 /** The MemberMetadata struct (an upstream common struct). */
-const memberMetadataFields: FieldSpec[] = [
+const memberMetadataFields = [
   { name: 'memberId', type: 'string', versions: '0+' },
   { name: 'groupInstanceId', type: 'string', versions: '3+', nullableVersions: '3+', default: null, ignorable: true },
   { name: 'clientId', type: 'string', versions: '0+' },
@@ -22,9 +22,9 @@ const memberMetadataFields: FieldSpec[] = [
   { name: 'sessionTimeout', type: 'int32', versions: '0+' },
   { name: 'subscription', type: 'bytes', versions: '0+' },
   { name: 'assignment', type: 'bytes', versions: '0+' },
-];
+] as const satisfies readonly FieldSpec[];
 
-export const GroupMetadataKey: MessageSpec = {
+export const GroupMetadataKey = {
   name: 'GroupMetadataKey',
   type: 'data',
   validVersions: '2',
@@ -32,9 +32,9 @@ export const GroupMetadataKey: MessageSpec = {
   fields: [
     { name: 'group', type: 'string', versions: '2' },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const GroupMetadataValue: MessageSpec = {
+export const GroupMetadataValue = {
   name: 'GroupMetadataValue',
   type: 'data',
   validVersions: '0-4',
@@ -47,4 +47,4 @@ export const GroupMetadataValue: MessageSpec = {
     { name: 'currentStateTimestamp', type: 'int64', versions: '2+', default: -1, ignorable: true },
     { name: 'members', type: '[]MemberMetadata', versions: '0+', fields: memberMetadataFields },
   ],
-};
+} as const satisfies MessageSpec;

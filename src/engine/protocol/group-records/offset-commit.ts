@@ -12,7 +12,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const OffsetCommitKey: MessageSpec = {
+export const OffsetCommitKey = {
   name: 'OffsetCommitKey',
   type: 'data',
   validVersions: '0-1',
@@ -22,9 +22,9 @@ export const OffsetCommitKey: MessageSpec = {
     { name: 'topic', type: 'string', versions: '0-1' },
     { name: 'partition', type: 'int32', versions: '0-1' },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const OffsetCommitValue: MessageSpec = {
+export const OffsetCommitValue = {
   name: 'OffsetCommitValue',
   type: 'data',
   validVersions: '0-4',
@@ -36,4 +36,4 @@ export const OffsetCommitValue: MessageSpec = {
     { name: 'commitTimestamp', type: 'int64', versions: '0+' },
     { name: 'expireTimestamp', type: 'int64', versions: '1', default: -1, ignorable: true },
   ],
-};
+} as const satisfies MessageSpec;

@@ -19,7 +19,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const ProduceRequest: MessageSpec = {
+export const ProduceRequest = {
   name: 'ProduceRequest',
   type: 'request',
   apiKey: 0,
@@ -43,9 +43,9 @@ export const ProduceRequest: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const ProduceResponse: MessageSpec = {
+export const ProduceResponse = {
   name: 'ProduceResponse',
   type: 'response',
   apiKey: 0,
@@ -100,4 +100,4 @@ export const ProduceResponse: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

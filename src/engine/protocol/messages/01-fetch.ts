@@ -25,7 +25,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const FetchRequest: MessageSpec = {
+export const FetchRequest = {
   name: 'FetchRequest',
   type: 'request',
   apiKey: 1,
@@ -82,9 +82,9 @@ export const FetchRequest: MessageSpec = {
     },
     { name: 'rackId', type: 'string', versions: '11+', default: '', ignorable: true },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const FetchResponse: MessageSpec = {
+export const FetchResponse = {
   name: 'FetchResponse',
   type: 'response',
   apiKey: 1,
@@ -152,4 +152,4 @@ export const FetchResponse: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

@@ -18,7 +18,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const ListOffsetsRequest: MessageSpec = {
+export const ListOffsetsRequest = {
   name: 'ListOffsetsRequest',
   type: 'request',
   apiKey: 2,
@@ -44,9 +44,9 @@ export const ListOffsetsRequest: MessageSpec = {
     },
     { name: 'timeoutMs', type: 'int32', versions: '10+', ignorable: true },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const ListOffsetsResponse: MessageSpec = {
+export const ListOffsetsResponse = {
   name: 'ListOffsetsResponse',
   type: 'response',
   apiKey: 2,
@@ -72,4 +72,4 @@ export const ListOffsetsResponse: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

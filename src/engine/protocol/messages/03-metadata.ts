@@ -20,7 +20,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const MetadataRequest: MessageSpec = {
+export const MetadataRequest = {
   name: 'MetadataRequest',
   type: 'request',
   apiKey: 3,
@@ -38,9 +38,9 @@ export const MetadataRequest: MessageSpec = {
     { name: 'includeClusterAuthorizedOperations', type: 'bool', versions: '8-10' },
     { name: 'includeTopicAuthorizedOperations', type: 'bool', versions: '8+' },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const MetadataResponse: MessageSpec = {
+export const MetadataResponse = {
   name: 'MetadataResponse',
   type: 'response',
   apiKey: 3,
@@ -83,4 +83,4 @@ export const MetadataResponse: MessageSpec = {
     },
     { name: 'clusterAuthorizedOperations', type: 'int32', versions: '8-10', default: -2147483648 },
   ],
-};
+} as const satisfies MessageSpec;

@@ -11,7 +11,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const ControlledShutdownRequest: MessageSpec = {
+export const ControlledShutdownRequest = {
   name: 'ControlledShutdownRequest',
   type: 'request',
   apiKey: 7,
@@ -21,9 +21,9 @@ export const ControlledShutdownRequest: MessageSpec = {
     { name: 'brokerId', type: 'int32', versions: '0+' },
     { name: 'brokerEpoch', type: 'int64', versions: '2+', default: -1, ignorable: true },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const ControlledShutdownResponse: MessageSpec = {
+export const ControlledShutdownResponse = {
   name: 'ControlledShutdownResponse',
   type: 'response',
   apiKey: 7,
@@ -39,4 +39,4 @@ export const ControlledShutdownResponse: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

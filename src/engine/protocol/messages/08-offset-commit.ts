@@ -17,7 +17,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const OffsetCommitRequest: MessageSpec = {
+export const OffsetCommitRequest = {
   name: 'OffsetCommitRequest',
   type: 'request',
   apiKey: 8,
@@ -46,9 +46,9 @@ export const OffsetCommitRequest: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const OffsetCommitResponse: MessageSpec = {
+export const OffsetCommitResponse = {
   name: 'OffsetCommitResponse',
   type: 'response',
   apiKey: 8,
@@ -70,4 +70,4 @@ export const OffsetCommitResponse: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

@@ -17,7 +17,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const OffsetFetchRequest: MessageSpec = {
+export const OffsetFetchRequest = {
   name: 'OffsetFetchRequest',
   type: 'request',
   apiKey: 9,
@@ -49,9 +49,9 @@ export const OffsetFetchRequest: MessageSpec = {
     },
     { name: 'requireStable', type: 'bool', versions: '7+', default: false },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const OffsetFetchResponse: MessageSpec = {
+export const OffsetFetchResponse = {
   name: 'OffsetFetchResponse',
   type: 'response',
   apiKey: 9,
@@ -100,4 +100,4 @@ export const OffsetFetchResponse: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

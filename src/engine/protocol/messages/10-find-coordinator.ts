@@ -14,7 +14,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const FindCoordinatorRequest: MessageSpec = {
+export const FindCoordinatorRequest = {
   name: 'FindCoordinatorRequest',
   type: 'request',
   apiKey: 10,
@@ -25,9 +25,9 @@ export const FindCoordinatorRequest: MessageSpec = {
     { name: 'keyType', type: 'int8', versions: '1+', default: 0, ignorable: false },
     { name: 'coordinatorKeys', type: '[]string', versions: '4+' },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const FindCoordinatorResponse: MessageSpec = {
+export const FindCoordinatorResponse = {
   name: 'FindCoordinatorResponse',
   type: 'response',
   apiKey: 10,
@@ -52,4 +52,4 @@ export const FindCoordinatorResponse: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

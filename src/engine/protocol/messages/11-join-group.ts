@@ -17,7 +17,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const JoinGroupRequest: MessageSpec = {
+export const JoinGroupRequest = {
   name: 'JoinGroupRequest',
   type: 'request',
   apiKey: 11,
@@ -39,9 +39,9 @@ export const JoinGroupRequest: MessageSpec = {
     },
     { name: 'reason', type: 'string', versions: '8+', nullableVersions: '8+', default: null, ignorable: true },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const JoinGroupResponse: MessageSpec = {
+export const JoinGroupResponse = {
   name: 'JoinGroupResponse',
   type: 'response',
   apiKey: 11,
@@ -68,4 +68,4 @@ export const JoinGroupResponse: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

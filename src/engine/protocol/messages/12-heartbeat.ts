@@ -12,7 +12,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const HeartbeatRequest: MessageSpec = {
+export const HeartbeatRequest = {
   name: 'HeartbeatRequest',
   type: 'request',
   apiKey: 12,
@@ -24,9 +24,9 @@ export const HeartbeatRequest: MessageSpec = {
     { name: 'memberId', type: 'string', versions: '0+' },
     { name: 'groupInstanceId', type: 'string', versions: '3+', nullableVersions: '3+', default: null },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const HeartbeatResponse: MessageSpec = {
+export const HeartbeatResponse = {
   name: 'HeartbeatResponse',
   type: 'response',
   apiKey: 12,
@@ -36,4 +36,4 @@ export const HeartbeatResponse: MessageSpec = {
     { name: 'throttleTimeMs', type: 'int32', versions: '1+', ignorable: true },
     { name: 'errorCode', type: 'int16', versions: '0+' },
   ],
-};
+} as const satisfies MessageSpec;

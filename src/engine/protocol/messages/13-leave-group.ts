@@ -13,7 +13,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const LeaveGroupRequest: MessageSpec = {
+export const LeaveGroupRequest = {
   name: 'LeaveGroupRequest',
   type: 'request',
   apiKey: 13,
@@ -31,9 +31,9 @@ export const LeaveGroupRequest: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const LeaveGroupResponse: MessageSpec = {
+export const LeaveGroupResponse = {
   name: 'LeaveGroupResponse',
   type: 'response',
   apiKey: 13,
@@ -51,4 +51,4 @@ export const LeaveGroupResponse: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

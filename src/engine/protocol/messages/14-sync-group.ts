@@ -13,7 +13,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const SyncGroupRequest: MessageSpec = {
+export const SyncGroupRequest = {
   name: 'SyncGroupRequest',
   type: 'request',
   apiKey: 14,
@@ -34,9 +34,9 @@ export const SyncGroupRequest: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const SyncGroupResponse: MessageSpec = {
+export const SyncGroupResponse = {
   name: 'SyncGroupResponse',
   type: 'response',
   apiKey: 14,
@@ -49,4 +49,4 @@ export const SyncGroupResponse: MessageSpec = {
     { name: 'protocolName', type: 'string', versions: '5+', nullableVersions: '5+', default: null, ignorable: true },
     { name: 'assignment', type: 'bytes', versions: '0+' },
   ],
-};
+} as const satisfies MessageSpec;

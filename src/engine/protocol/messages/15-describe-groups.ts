@@ -13,7 +13,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const DescribeGroupsRequest: MessageSpec = {
+export const DescribeGroupsRequest = {
   name: 'DescribeGroupsRequest',
   type: 'request',
   apiKey: 15,
@@ -23,9 +23,9 @@ export const DescribeGroupsRequest: MessageSpec = {
     { name: 'groups', type: '[]string', versions: '0+' },
     { name: 'includeAuthorizedOperations', type: 'bool', versions: '3+' },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const DescribeGroupsResponse: MessageSpec = {
+export const DescribeGroupsResponse = {
   name: 'DescribeGroupsResponse',
   type: 'response',
   apiKey: 15,
@@ -59,4 +59,4 @@ export const DescribeGroupsResponse: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

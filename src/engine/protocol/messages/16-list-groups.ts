@@ -13,7 +13,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const ListGroupsRequest: MessageSpec = {
+export const ListGroupsRequest = {
   name: 'ListGroupsRequest',
   type: 'request',
   apiKey: 16,
@@ -23,9 +23,9 @@ export const ListGroupsRequest: MessageSpec = {
     { name: 'statesFilter', type: '[]string', versions: '4+' },
     { name: 'typesFilter', type: '[]string', versions: '5+' },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const ListGroupsResponse: MessageSpec = {
+export const ListGroupsResponse = {
   name: 'ListGroupsResponse',
   type: 'response',
   apiKey: 16,
@@ -44,4 +44,4 @@ export const ListGroupsResponse: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

@@ -9,7 +9,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const SaslHandshakeRequest: MessageSpec = {
+export const SaslHandshakeRequest = {
   name: 'SaslHandshakeRequest',
   type: 'request',
   apiKey: 17,
@@ -18,9 +18,9 @@ export const SaslHandshakeRequest: MessageSpec = {
   fields: [
     { name: 'mechanism', type: 'string', versions: '0+' },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const SaslHandshakeResponse: MessageSpec = {
+export const SaslHandshakeResponse = {
   name: 'SaslHandshakeResponse',
   type: 'response',
   apiKey: 17,
@@ -30,4 +30,4 @@ export const SaslHandshakeResponse: MessageSpec = {
     { name: 'errorCode', type: 'int16', versions: '0+' },
     { name: 'mechanisms', type: '[]string', versions: '0+' },
   ],
-};
+} as const satisfies MessageSpec;

@@ -12,7 +12,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const ApiVersionsRequest: MessageSpec = {
+export const ApiVersionsRequest = {
   name: 'ApiVersionsRequest',
   type: 'request',
   apiKey: 18,
@@ -22,9 +22,9 @@ export const ApiVersionsRequest: MessageSpec = {
     { name: 'clientSoftwareName', type: 'string', versions: '3+', ignorable: true },
     { name: 'clientSoftwareVersion', type: 'string', versions: '3+', ignorable: true },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const ApiVersionsResponse: MessageSpec = {
+export const ApiVersionsResponse = {
   name: 'ApiVersionsResponse',
   type: 'response',
   apiKey: 18,
@@ -68,4 +68,4 @@ export const ApiVersionsResponse: MessageSpec = {
       tag: 3, taggedVersions: '3+', default: false, ignorable: true,
     },
   ],
-};
+} as const satisfies MessageSpec;

@@ -15,7 +15,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const CreateTopicsRequest: MessageSpec = {
+export const CreateTopicsRequest = {
   name: 'CreateTopicsRequest',
   type: 'request',
   apiKey: 19,
@@ -47,9 +47,9 @@ export const CreateTopicsRequest: MessageSpec = {
     { name: 'timeoutMs', type: 'int32', versions: '0+', default: 60000 },
     { name: 'validateOnly', type: 'bool', versions: '1+', default: false, ignorable: false },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const CreateTopicsResponse: MessageSpec = {
+export const CreateTopicsResponse = {
   name: 'CreateTopicsResponse',
   type: 'response',
   apiKey: 19,
@@ -80,4 +80,4 @@ export const CreateTopicsResponse: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

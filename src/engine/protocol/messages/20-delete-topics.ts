@@ -14,7 +14,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const DeleteTopicsRequest: MessageSpec = {
+export const DeleteTopicsRequest = {
   name: 'DeleteTopicsRequest',
   type: 'request',
   apiKey: 20,
@@ -31,9 +31,9 @@ export const DeleteTopicsRequest: MessageSpec = {
     { name: 'topicNames', type: '[]string', versions: '0-5', ignorable: true },
     { name: 'timeoutMs', type: 'int32', versions: '0+' },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const DeleteTopicsResponse: MessageSpec = {
+export const DeleteTopicsResponse = {
   name: 'DeleteTopicsResponse',
   type: 'response',
   apiKey: 20,
@@ -54,4 +54,4 @@ export const DeleteTopicsResponse: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

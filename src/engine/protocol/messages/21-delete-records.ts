@@ -10,7 +10,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const DeleteRecordsRequest: MessageSpec = {
+export const DeleteRecordsRequest = {
   name: 'DeleteRecordsRequest',
   type: 'request',
   apiKey: 21,
@@ -32,9 +32,9 @@ export const DeleteRecordsRequest: MessageSpec = {
     },
     { name: 'timeoutMs', type: 'int32', versions: '0+' },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const DeleteRecordsResponse: MessageSpec = {
+export const DeleteRecordsResponse = {
   name: 'DeleteRecordsResponse',
   type: 'response',
   apiKey: 21,
@@ -57,4 +57,4 @@ export const DeleteRecordsResponse: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

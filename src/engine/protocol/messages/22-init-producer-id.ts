@@ -13,7 +13,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const InitProducerIdRequest: MessageSpec = {
+export const InitProducerIdRequest = {
   name: 'InitProducerIdRequest',
   type: 'request',
   apiKey: 22,
@@ -25,9 +25,9 @@ export const InitProducerIdRequest: MessageSpec = {
     { name: 'producerId', type: 'int64', versions: '3+', default: -1 },
     { name: 'producerEpoch', type: 'int16', versions: '3+', default: -1 },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const InitProducerIdResponse: MessageSpec = {
+export const InitProducerIdResponse = {
   name: 'InitProducerIdResponse',
   type: 'response',
   apiKey: 22,
@@ -39,4 +39,4 @@ export const InitProducerIdResponse: MessageSpec = {
     { name: 'producerId', type: 'int64', versions: '0+', default: -1 },
     { name: 'producerEpoch', type: 'int16', versions: '0+' },
   ],
-};
+} as const satisfies MessageSpec;

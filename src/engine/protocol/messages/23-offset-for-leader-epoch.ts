@@ -12,7 +12,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const OffsetForLeaderEpochRequest: MessageSpec = {
+export const OffsetForLeaderEpochRequest = {
   name: 'OffsetForLeaderEpochRequest',
   type: 'request',
   apiKey: 23,
@@ -35,9 +35,9 @@ export const OffsetForLeaderEpochRequest: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const OffsetForLeaderEpochResponse: MessageSpec = {
+export const OffsetForLeaderEpochResponse = {
   name: 'OffsetForLeaderEpochResponse',
   type: 'response',
   apiKey: 23,
@@ -61,4 +61,4 @@ export const OffsetForLeaderEpochResponse: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

@@ -14,27 +14,27 @@
 import type { FieldSpec, MessageSpec } from '../schema.js';
 
 /** The AddPartitionsToTxnTopic struct (an upstream common struct). */
-const addPartitionsToTxnTopicFields: FieldSpec[] = [
+const addPartitionsToTxnTopicFields = [
   { name: 'name', type: 'string', versions: '0+' },
   { name: 'partitions', type: '[]int32', versions: '0+' },
-];
+] as const satisfies readonly FieldSpec[];
 
 /** The AddPartitionsToTxnPartitionResult struct (an upstream common struct). */
-const addPartitionsToTxnPartitionResultFields: FieldSpec[] = [
+const addPartitionsToTxnPartitionResultFields = [
   { name: 'partitionIndex', type: 'int32', versions: '0+' },
   { name: 'partitionErrorCode', type: 'int16', versions: '0+' },
-];
+] as const satisfies readonly FieldSpec[];
 
 /** The AddPartitionsToTxnTopicResult struct (an upstream common struct). */
-const addPartitionsToTxnTopicResultFields: FieldSpec[] = [
+const addPartitionsToTxnTopicResultFields = [
   { name: 'name', type: 'string', versions: '0+' },
   {
     name: 'resultsByPartition', type: '[]AddPartitionsToTxnPartitionResult', versions: '0+',
     fields: addPartitionsToTxnPartitionResultFields,
   },
-];
+] as const satisfies readonly FieldSpec[];
 
-export const AddPartitionsToTxnRequest: MessageSpec = {
+export const AddPartitionsToTxnRequest = {
   name: 'AddPartitionsToTxnRequest',
   type: 'request',
   apiKey: 24,
@@ -59,9 +59,9 @@ export const AddPartitionsToTxnRequest: MessageSpec = {
       fields: addPartitionsToTxnTopicFields,
     },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const AddPartitionsToTxnResponse: MessageSpec = {
+export const AddPartitionsToTxnResponse = {
   name: 'AddPartitionsToTxnResponse',
   type: 'response',
   apiKey: 24,
@@ -85,4 +85,4 @@ export const AddPartitionsToTxnResponse: MessageSpec = {
       fields: addPartitionsToTxnTopicResultFields,
     },
   ],
-};
+} as const satisfies MessageSpec;

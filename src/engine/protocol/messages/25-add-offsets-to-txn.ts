@@ -12,7 +12,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const AddOffsetsToTxnRequest: MessageSpec = {
+export const AddOffsetsToTxnRequest = {
   name: 'AddOffsetsToTxnRequest',
   type: 'request',
   apiKey: 25,
@@ -24,9 +24,9 @@ export const AddOffsetsToTxnRequest: MessageSpec = {
     { name: 'producerEpoch', type: 'int16', versions: '0+' },
     { name: 'groupId', type: 'string', versions: '0+' },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const AddOffsetsToTxnResponse: MessageSpec = {
+export const AddOffsetsToTxnResponse = {
   name: 'AddOffsetsToTxnResponse',
   type: 'response',
   apiKey: 25,
@@ -36,4 +36,4 @@ export const AddOffsetsToTxnResponse: MessageSpec = {
     { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
     { name: 'errorCode', type: 'int16', versions: '0+' },
   ],
-};
+} as const satisfies MessageSpec;

@@ -13,7 +13,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const EndTxnRequest: MessageSpec = {
+export const EndTxnRequest = {
   name: 'EndTxnRequest',
   type: 'request',
   apiKey: 26,
@@ -25,9 +25,9 @@ export const EndTxnRequest: MessageSpec = {
     { name: 'producerEpoch', type: 'int16', versions: '0+' },
     { name: 'committed', type: 'bool', versions: '0+' },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const EndTxnResponse: MessageSpec = {
+export const EndTxnResponse = {
   name: 'EndTxnResponse',
   type: 'response',
   apiKey: 26,
@@ -39,4 +39,4 @@ export const EndTxnResponse: MessageSpec = {
     { name: 'producerId', type: 'int64', versions: '5+', default: -1, ignorable: true },
     { name: 'producerEpoch', type: 'int16', versions: '5+', default: -1, ignorable: true },
   ],
-};
+} as const satisfies MessageSpec;

@@ -9,7 +9,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const WriteTxnMarkersRequest: MessageSpec = {
+export const WriteTxnMarkersRequest = {
   name: 'WriteTxnMarkersRequest',
   type: 'request',
   apiKey: 27,
@@ -33,9 +33,9 @@ export const WriteTxnMarkersRequest: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const WriteTxnMarkersResponse: MessageSpec = {
+export const WriteTxnMarkersResponse = {
   name: 'WriteTxnMarkersResponse',
   type: 'response',
   apiKey: 27,
@@ -62,4 +62,4 @@ export const WriteTxnMarkersResponse: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

@@ -12,7 +12,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const TxnOffsetCommitRequest: MessageSpec = {
+export const TxnOffsetCommitRequest = {
   name: 'TxnOffsetCommitRequest',
   type: 'request',
   apiKey: 28,
@@ -42,9 +42,9 @@ export const TxnOffsetCommitRequest: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const TxnOffsetCommitResponse: MessageSpec = {
+export const TxnOffsetCommitResponse = {
   name: 'TxnOffsetCommitResponse',
   type: 'response',
   apiKey: 28,
@@ -66,4 +66,4 @@ export const TxnOffsetCommitResponse: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

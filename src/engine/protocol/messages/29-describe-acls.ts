@@ -11,7 +11,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const DescribeAclsRequest: MessageSpec = {
+export const DescribeAclsRequest = {
   name: 'DescribeAclsRequest',
   type: 'request',
   apiKey: 29,
@@ -26,9 +26,9 @@ export const DescribeAclsRequest: MessageSpec = {
     { name: 'operation', type: 'int8', versions: '0+' },
     { name: 'permissionType', type: 'int8', versions: '0+' },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const DescribeAclsResponse: MessageSpec = {
+export const DescribeAclsResponse = {
   name: 'DescribeAclsResponse',
   type: 'response',
   apiKey: 29,
@@ -56,4 +56,4 @@ export const DescribeAclsResponse: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

@@ -11,7 +11,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const CreateAclsRequest: MessageSpec = {
+export const CreateAclsRequest = {
   name: 'CreateAclsRequest',
   type: 'request',
   apiKey: 30,
@@ -31,9 +31,9 @@ export const CreateAclsRequest: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const CreateAclsResponse: MessageSpec = {
+export const CreateAclsResponse = {
   name: 'CreateAclsResponse',
   type: 'response',
   apiKey: 30,
@@ -49,4 +49,4 @@ export const CreateAclsResponse: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

@@ -11,7 +11,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const DeleteAclsRequest: MessageSpec = {
+export const DeleteAclsRequest = {
   name: 'DeleteAclsRequest',
   type: 'request',
   apiKey: 31,
@@ -31,9 +31,9 @@ export const DeleteAclsRequest: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const DeleteAclsResponse: MessageSpec = {
+export const DeleteAclsResponse = {
   name: 'DeleteAclsResponse',
   type: 'response',
   apiKey: 31,
@@ -63,4 +63,4 @@ export const DeleteAclsResponse: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

@@ -12,7 +12,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const DescribeConfigsRequest: MessageSpec = {
+export const DescribeConfigsRequest = {
   name: 'DescribeConfigsRequest',
   type: 'request',
   apiKey: 32,
@@ -30,9 +30,9 @@ export const DescribeConfigsRequest: MessageSpec = {
     { name: 'includeSynonyms', type: 'bool', versions: '1+', default: false, ignorable: false },
     { name: 'includeDocumentation', type: 'bool', versions: '3+', default: false, ignorable: false },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const DescribeConfigsResponse: MessageSpec = {
+export const DescribeConfigsResponse = {
   name: 'DescribeConfigsResponse',
   type: 'response',
   apiKey: 32,
@@ -71,4 +71,4 @@ export const DescribeConfigsResponse: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

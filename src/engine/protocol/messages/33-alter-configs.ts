@@ -10,7 +10,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const AlterConfigsRequest: MessageSpec = {
+export const AlterConfigsRequest = {
   name: 'AlterConfigsRequest',
   type: 'request',
   apiKey: 33,
@@ -33,9 +33,9 @@ export const AlterConfigsRequest: MessageSpec = {
     },
     { name: 'validateOnly', type: 'bool', versions: '0+' },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const AlterConfigsResponse: MessageSpec = {
+export const AlterConfigsResponse = {
   name: 'AlterConfigsResponse',
   type: 'response',
   apiKey: 33,
@@ -53,4 +53,4 @@ export const AlterConfigsResponse: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

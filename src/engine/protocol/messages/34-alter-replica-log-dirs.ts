@@ -10,7 +10,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const AlterReplicaLogDirsRequest: MessageSpec = {
+export const AlterReplicaLogDirsRequest = {
   name: 'AlterReplicaLogDirsRequest',
   type: 'request',
   apiKey: 34,
@@ -31,9 +31,9 @@ export const AlterReplicaLogDirsRequest: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const AlterReplicaLogDirsResponse: MessageSpec = {
+export const AlterReplicaLogDirsResponse = {
   name: 'AlterReplicaLogDirsResponse',
   type: 'response',
   apiKey: 34,
@@ -55,4 +55,4 @@ export const AlterReplicaLogDirsResponse: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

@@ -12,7 +12,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const DescribeLogDirsRequest: MessageSpec = {
+export const DescribeLogDirsRequest = {
   name: 'DescribeLogDirsRequest',
   type: 'request',
   apiKey: 35,
@@ -27,9 +27,9 @@ export const DescribeLogDirsRequest: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const DescribeLogDirsResponse: MessageSpec = {
+export const DescribeLogDirsResponse = {
   name: 'DescribeLogDirsResponse',
   type: 'response',
   apiKey: 35,
@@ -63,4 +63,4 @@ export const DescribeLogDirsResponse: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

@@ -10,7 +10,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const SaslAuthenticateRequest: MessageSpec = {
+export const SaslAuthenticateRequest = {
   name: 'SaslAuthenticateRequest',
   type: 'request',
   apiKey: 36,
@@ -19,9 +19,9 @@ export const SaslAuthenticateRequest: MessageSpec = {
   fields: [
     { name: 'authBytes', type: 'bytes', versions: '0+' },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const SaslAuthenticateResponse: MessageSpec = {
+export const SaslAuthenticateResponse = {
   name: 'SaslAuthenticateResponse',
   type: 'response',
   apiKey: 36,
@@ -33,4 +33,4 @@ export const SaslAuthenticateResponse: MessageSpec = {
     { name: 'authBytes', type: 'bytes', versions: '0+' },
     { name: 'sessionLifetimeMs', type: 'int64', versions: '1+', default: 0, ignorable: true },
   ],
-};
+} as const satisfies MessageSpec;

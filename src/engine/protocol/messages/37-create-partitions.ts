@@ -11,7 +11,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const CreatePartitionsRequest: MessageSpec = {
+export const CreatePartitionsRequest = {
   name: 'CreatePartitionsRequest',
   type: 'request',
   apiKey: 37,
@@ -34,9 +34,9 @@ export const CreatePartitionsRequest: MessageSpec = {
     { name: 'timeoutMs', type: 'int32', versions: '0+' },
     { name: 'validateOnly', type: 'bool', versions: '0+' },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const CreatePartitionsResponse: MessageSpec = {
+export const CreatePartitionsResponse = {
   name: 'CreatePartitionsResponse',
   type: 'response',
   apiKey: 37,
@@ -53,4 +53,4 @@ export const CreatePartitionsResponse: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

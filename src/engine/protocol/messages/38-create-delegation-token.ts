@@ -11,7 +11,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const CreateDelegationTokenRequest: MessageSpec = {
+export const CreateDelegationTokenRequest = {
   name: 'CreateDelegationTokenRequest',
   type: 'request',
   apiKey: 38,
@@ -29,9 +29,9 @@ export const CreateDelegationTokenRequest: MessageSpec = {
     },
     { name: 'maxLifetimeMs', type: 'int64', versions: '0+' },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const CreateDelegationTokenResponse: MessageSpec = {
+export const CreateDelegationTokenResponse = {
   name: 'CreateDelegationTokenResponse',
   type: 'response',
   apiKey: 38,
@@ -50,4 +50,4 @@ export const CreateDelegationTokenResponse: MessageSpec = {
     { name: 'hmac', type: 'bytes', versions: '0+' },
     { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
   ],
-};
+} as const satisfies MessageSpec;

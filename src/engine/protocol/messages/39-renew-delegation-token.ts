@@ -10,7 +10,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const RenewDelegationTokenRequest: MessageSpec = {
+export const RenewDelegationTokenRequest = {
   name: 'RenewDelegationTokenRequest',
   type: 'request',
   apiKey: 39,
@@ -20,9 +20,9 @@ export const RenewDelegationTokenRequest: MessageSpec = {
     { name: 'hmac', type: 'bytes', versions: '0+' },
     { name: 'renewPeriodMs', type: 'int64', versions: '0+' },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const RenewDelegationTokenResponse: MessageSpec = {
+export const RenewDelegationTokenResponse = {
   name: 'RenewDelegationTokenResponse',
   type: 'response',
   apiKey: 39,
@@ -33,4 +33,4 @@ export const RenewDelegationTokenResponse: MessageSpec = {
     { name: 'expiryTimestampMs', type: 'int64', versions: '0+' },
     { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
   ],
-};
+} as const satisfies MessageSpec;

@@ -10,7 +10,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const ExpireDelegationTokenRequest: MessageSpec = {
+export const ExpireDelegationTokenRequest = {
   name: 'ExpireDelegationTokenRequest',
   type: 'request',
   apiKey: 40,
@@ -20,9 +20,9 @@ export const ExpireDelegationTokenRequest: MessageSpec = {
     { name: 'hmac', type: 'bytes', versions: '0+' },
     { name: 'expiryTimePeriodMs', type: 'int64', versions: '0+' },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const ExpireDelegationTokenResponse: MessageSpec = {
+export const ExpireDelegationTokenResponse = {
   name: 'ExpireDelegationTokenResponse',
   type: 'response',
   apiKey: 40,
@@ -33,4 +33,4 @@ export const ExpireDelegationTokenResponse: MessageSpec = {
     { name: 'expiryTimestampMs', type: 'int64', versions: '0+' },
     { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
   ],
-};
+} as const satisfies MessageSpec;

@@ -11,7 +11,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const DescribeDelegationTokenRequest: MessageSpec = {
+export const DescribeDelegationTokenRequest = {
   name: 'DescribeDelegationTokenRequest',
   type: 'request',
   apiKey: 41,
@@ -26,9 +26,9 @@ export const DescribeDelegationTokenRequest: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const DescribeDelegationTokenResponse: MessageSpec = {
+export const DescribeDelegationTokenResponse = {
   name: 'DescribeDelegationTokenResponse',
   type: 'response',
   apiKey: 41,
@@ -59,4 +59,4 @@ export const DescribeDelegationTokenResponse: MessageSpec = {
     },
     { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
   ],
-};
+} as const satisfies MessageSpec;

@@ -10,7 +10,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const DeleteGroupsRequest: MessageSpec = {
+export const DeleteGroupsRequest = {
   name: 'DeleteGroupsRequest',
   type: 'request',
   apiKey: 42,
@@ -19,9 +19,9 @@ export const DeleteGroupsRequest: MessageSpec = {
   fields: [
     { name: 'groupsNames', type: '[]string', versions: '0+' },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const DeleteGroupsResponse: MessageSpec = {
+export const DeleteGroupsResponse = {
   name: 'DeleteGroupsResponse',
   type: 'response',
   apiKey: 42,
@@ -37,4 +37,4 @@ export const DeleteGroupsResponse: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

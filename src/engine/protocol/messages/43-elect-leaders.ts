@@ -10,7 +10,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const ElectLeadersRequest: MessageSpec = {
+export const ElectLeadersRequest = {
   name: 'ElectLeadersRequest',
   type: 'request',
   apiKey: 43,
@@ -27,9 +27,9 @@ export const ElectLeadersRequest: MessageSpec = {
     },
     { name: 'timeoutMs', type: 'int32', versions: '0+', default: 60000 },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const ElectLeadersResponse: MessageSpec = {
+export const ElectLeadersResponse = {
   name: 'ElectLeadersResponse',
   type: 'response',
   apiKey: 43,
@@ -53,4 +53,4 @@ export const ElectLeadersResponse: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

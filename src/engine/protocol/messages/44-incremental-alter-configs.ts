@@ -9,7 +9,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const IncrementalAlterConfigsRequest: MessageSpec = {
+export const IncrementalAlterConfigsRequest = {
   name: 'IncrementalAlterConfigsRequest',
   type: 'request',
   apiKey: 44,
@@ -33,9 +33,9 @@ export const IncrementalAlterConfigsRequest: MessageSpec = {
     },
     { name: 'validateOnly', type: 'bool', versions: '0+' },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const IncrementalAlterConfigsResponse: MessageSpec = {
+export const IncrementalAlterConfigsResponse = {
   name: 'IncrementalAlterConfigsResponse',
   type: 'response',
   apiKey: 44,
@@ -53,4 +53,4 @@ export const IncrementalAlterConfigsResponse: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

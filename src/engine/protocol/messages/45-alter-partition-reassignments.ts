@@ -8,7 +8,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const AlterPartitionReassignmentsRequest: MessageSpec = {
+export const AlterPartitionReassignmentsRequest = {
   name: 'AlterPartitionReassignmentsRequest',
   type: 'request',
   apiKey: 45,
@@ -30,9 +30,9 @@ export const AlterPartitionReassignmentsRequest: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const AlterPartitionReassignmentsResponse: MessageSpec = {
+export const AlterPartitionReassignmentsResponse = {
   name: 'AlterPartitionReassignmentsResponse',
   type: 'response',
   apiKey: 45,
@@ -57,4 +57,4 @@ export const AlterPartitionReassignmentsResponse: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

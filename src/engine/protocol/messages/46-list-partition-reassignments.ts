@@ -8,7 +8,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const ListPartitionReassignmentsRequest: MessageSpec = {
+export const ListPartitionReassignmentsRequest = {
   name: 'ListPartitionReassignmentsRequest',
   type: 'request',
   apiKey: 46,
@@ -24,9 +24,9 @@ export const ListPartitionReassignmentsRequest: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const ListPartitionReassignmentsResponse: MessageSpec = {
+export const ListPartitionReassignmentsResponse = {
   name: 'ListPartitionReassignmentsResponse',
   type: 'response',
   apiKey: 46,
@@ -52,4 +52,4 @@ export const ListPartitionReassignmentsResponse: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

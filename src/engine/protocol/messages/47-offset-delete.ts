@@ -8,7 +8,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const OffsetDeleteRequest: MessageSpec = {
+export const OffsetDeleteRequest = {
   name: 'OffsetDeleteRequest',
   type: 'request',
   apiKey: 47,
@@ -29,9 +29,9 @@ export const OffsetDeleteRequest: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const OffsetDeleteResponse: MessageSpec = {
+export const OffsetDeleteResponse = {
   name: 'OffsetDeleteResponse',
   type: 'response',
   apiKey: 47,
@@ -54,4 +54,4 @@ export const OffsetDeleteResponse: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

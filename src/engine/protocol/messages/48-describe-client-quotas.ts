@@ -9,7 +9,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const DescribeClientQuotasRequest: MessageSpec = {
+export const DescribeClientQuotasRequest = {
   name: 'DescribeClientQuotasRequest',
   type: 'request',
   apiKey: 48,
@@ -26,9 +26,9 @@ export const DescribeClientQuotasRequest: MessageSpec = {
     },
     { name: 'strict', type: 'bool', versions: '0+' },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const DescribeClientQuotasResponse: MessageSpec = {
+export const DescribeClientQuotasResponse = {
   name: 'DescribeClientQuotasResponse',
   type: 'response',
   apiKey: 48,
@@ -58,4 +58,4 @@ export const DescribeClientQuotasResponse: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

@@ -9,7 +9,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const AlterClientQuotasRequest: MessageSpec = {
+export const AlterClientQuotasRequest = {
   name: 'AlterClientQuotasRequest',
   type: 'request',
   apiKey: 49,
@@ -38,9 +38,9 @@ export const AlterClientQuotasRequest: MessageSpec = {
     },
     { name: 'validateOnly', type: 'bool', versions: '0+' },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const AlterClientQuotasResponse: MessageSpec = {
+export const AlterClientQuotasResponse = {
   name: 'AlterClientQuotasResponse',
   type: 'response',
   apiKey: 49,
@@ -63,4 +63,4 @@ export const AlterClientQuotasResponse: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

@@ -8,7 +8,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const DescribeUserScramCredentialsRequest: MessageSpec = {
+export const DescribeUserScramCredentialsRequest = {
   name: 'DescribeUserScramCredentialsRequest',
   type: 'request',
   apiKey: 50,
@@ -22,9 +22,9 @@ export const DescribeUserScramCredentialsRequest: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const DescribeUserScramCredentialsResponse: MessageSpec = {
+export const DescribeUserScramCredentialsResponse = {
   name: 'DescribeUserScramCredentialsResponse',
   type: 'response',
   apiKey: 50,
@@ -50,4 +50,4 @@ export const DescribeUserScramCredentialsResponse: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

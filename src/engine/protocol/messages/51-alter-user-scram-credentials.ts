@@ -8,7 +8,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const AlterUserScramCredentialsRequest: MessageSpec = {
+export const AlterUserScramCredentialsRequest = {
   name: 'AlterUserScramCredentialsRequest',
   type: 'request',
   apiKey: 51,
@@ -33,9 +33,9 @@ export const AlterUserScramCredentialsRequest: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const AlterUserScramCredentialsResponse: MessageSpec = {
+export const AlterUserScramCredentialsResponse = {
   name: 'AlterUserScramCredentialsResponse',
   type: 'response',
   apiKey: 51,
@@ -52,4 +52,4 @@ export const AlterUserScramCredentialsResponse: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

@@ -9,7 +9,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const VoteRequest: MessageSpec = {
+export const VoteRequest = {
   name: 'VoteRequest',
   type: 'request',
   apiKey: 52,
@@ -37,9 +37,9 @@ export const VoteRequest: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const VoteResponse: MessageSpec = {
+export const VoteResponse = {
   name: 'VoteResponse',
   type: 'response',
   apiKey: 52,
@@ -72,4 +72,4 @@ export const VoteResponse: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

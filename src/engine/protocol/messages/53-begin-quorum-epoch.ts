@@ -9,7 +9,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const BeginQuorumEpochRequest: MessageSpec = {
+export const BeginQuorumEpochRequest = {
   name: 'BeginQuorumEpochRequest',
   type: 'request',
   apiKey: 53,
@@ -42,9 +42,9 @@ export const BeginQuorumEpochRequest: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const BeginQuorumEpochResponse: MessageSpec = {
+export const BeginQuorumEpochResponse = {
   name: 'BeginQuorumEpochResponse',
   type: 'response',
   apiKey: 53,
@@ -76,4 +76,4 @@ export const BeginQuorumEpochResponse: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

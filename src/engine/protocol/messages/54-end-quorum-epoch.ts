@@ -9,7 +9,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const EndQuorumEpochRequest: MessageSpec = {
+export const EndQuorumEpochRequest = {
   name: 'EndQuorumEpochRequest',
   type: 'request',
   apiKey: 54,
@@ -48,9 +48,9 @@ export const EndQuorumEpochRequest: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const EndQuorumEpochResponse: MessageSpec = {
+export const EndQuorumEpochResponse = {
   name: 'EndQuorumEpochResponse',
   type: 'response',
   apiKey: 54,
@@ -82,4 +82,4 @@ export const EndQuorumEpochResponse: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

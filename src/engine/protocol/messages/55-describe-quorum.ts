@@ -11,15 +11,15 @@
 import type { FieldSpec, MessageSpec } from '../schema.js';
 
 /** The ReplicaState struct (an upstream common struct). */
-const replicaStateFields: FieldSpec[] = [
+const replicaStateFields = [
   { name: 'replicaId', type: 'int32', versions: '0+' },
   { name: 'replicaDirectoryId', type: 'uuid', versions: '2+' },
   { name: 'logEndOffset', type: 'int64', versions: '0+' },
   { name: 'lastFetchTimestamp', type: 'int64', versions: '1+', default: -1, ignorable: true },
   { name: 'lastCaughtUpTimestamp', type: 'int64', versions: '1+', default: -1, ignorable: true },
-];
+] as const satisfies readonly FieldSpec[];
 
-export const DescribeQuorumRequest: MessageSpec = {
+export const DescribeQuorumRequest = {
   name: 'DescribeQuorumRequest',
   type: 'request',
   apiKey: 55,
@@ -39,9 +39,9 @@ export const DescribeQuorumRequest: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const DescribeQuorumResponse: MessageSpec = {
+export const DescribeQuorumResponse = {
   name: 'DescribeQuorumResponse',
   type: 'response',
   apiKey: 55,
@@ -84,4 +84,4 @@ export const DescribeQuorumResponse: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

@@ -11,7 +11,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const AlterPartitionRequest: MessageSpec = {
+export const AlterPartitionRequest = {
   name: 'AlterPartitionRequest',
   type: 'request',
   apiKey: 56,
@@ -45,9 +45,9 @@ export const AlterPartitionRequest: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const AlterPartitionResponse: MessageSpec = {
+export const AlterPartitionResponse = {
   name: 'AlterPartitionResponse',
   type: 'response',
   apiKey: 56,
@@ -76,4 +76,4 @@ export const AlterPartitionResponse: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

@@ -10,7 +10,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const UpdateFeaturesRequest: MessageSpec = {
+export const UpdateFeaturesRequest = {
   name: 'UpdateFeaturesRequest',
   type: 'request',
   apiKey: 57,
@@ -29,9 +29,9 @@ export const UpdateFeaturesRequest: MessageSpec = {
     },
     { name: 'validateOnly', type: 'bool', versions: '1+', default: false },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const UpdateFeaturesResponse: MessageSpec = {
+export const UpdateFeaturesResponse = {
   name: 'UpdateFeaturesResponse',
   type: 'response',
   apiKey: 57,
@@ -50,4 +50,4 @@ export const UpdateFeaturesResponse: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

@@ -8,7 +8,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const EnvelopeRequest: MessageSpec = {
+export const EnvelopeRequest = {
   name: 'EnvelopeRequest',
   type: 'request',
   apiKey: 58,
@@ -19,9 +19,9 @@ export const EnvelopeRequest: MessageSpec = {
     { name: 'requestPrincipal', type: 'bytes', versions: '0+', nullableVersions: '0+' },
     { name: 'clientHostAddress', type: 'bytes', versions: '0+' },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const EnvelopeResponse: MessageSpec = {
+export const EnvelopeResponse = {
   name: 'EnvelopeResponse',
   type: 'response',
   apiKey: 58,
@@ -31,4 +31,4 @@ export const EnvelopeResponse: MessageSpec = {
     { name: 'responseData', type: 'bytes', versions: '0+', nullableVersions: '0+', default: null },
     { name: 'errorCode', type: 'int16', versions: '0+' },
   ],
-};
+} as const satisfies MessageSpec;

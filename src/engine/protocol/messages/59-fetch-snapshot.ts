@@ -9,7 +9,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const FetchSnapshotRequest: MessageSpec = {
+export const FetchSnapshotRequest = {
   name: 'FetchSnapshotRequest',
   type: 'request',
   apiKey: 59,
@@ -45,9 +45,9 @@ export const FetchSnapshotRequest: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const FetchSnapshotResponse: MessageSpec = {
+export const FetchSnapshotResponse = {
   name: 'FetchSnapshotResponse',
   type: 'response',
   apiKey: 59,
@@ -95,4 +95,4 @@ export const FetchSnapshotResponse: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

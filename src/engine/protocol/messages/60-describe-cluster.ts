@@ -9,7 +9,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const DescribeClusterRequest: MessageSpec = {
+export const DescribeClusterRequest = {
   name: 'DescribeClusterRequest',
   type: 'request',
   apiKey: 60,
@@ -19,9 +19,9 @@ export const DescribeClusterRequest: MessageSpec = {
     { name: 'includeClusterAuthorizedOperations', type: 'bool', versions: '0+' },
     { name: 'endpointType', type: 'int8', versions: '1+', default: 1 },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const DescribeClusterResponse: MessageSpec = {
+export const DescribeClusterResponse = {
   name: 'DescribeClusterResponse',
   type: 'response',
   apiKey: 60,
@@ -45,4 +45,4 @@ export const DescribeClusterResponse: MessageSpec = {
     },
     { name: 'clusterAuthorizedOperations', type: 'int32', versions: '0+', default: -2147483648 },
   ],
-};
+} as const satisfies MessageSpec;

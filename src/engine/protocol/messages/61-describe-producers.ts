@@ -8,7 +8,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const DescribeProducersRequest: MessageSpec = {
+export const DescribeProducersRequest = {
   name: 'DescribeProducersRequest',
   type: 'request',
   apiKey: 61,
@@ -23,9 +23,9 @@ export const DescribeProducersRequest: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const DescribeProducersResponse: MessageSpec = {
+export const DescribeProducersResponse = {
   name: 'DescribeProducersResponse',
   type: 'response',
   apiKey: 61,
@@ -59,4 +59,4 @@ export const DescribeProducersResponse: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

@@ -12,7 +12,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const BrokerRegistrationRequest: MessageSpec = {
+export const BrokerRegistrationRequest = {
   name: 'BrokerRegistrationRequest',
   type: 'request',
   apiKey: 62,
@@ -44,9 +44,9 @@ export const BrokerRegistrationRequest: MessageSpec = {
     { name: 'logDirs', type: '[]uuid', versions: '2+', ignorable: true },
     { name: 'previousBrokerEpoch', type: 'int64', versions: '3+', default: -1, ignorable: true },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const BrokerRegistrationResponse: MessageSpec = {
+export const BrokerRegistrationResponse = {
   name: 'BrokerRegistrationResponse',
   type: 'response',
   apiKey: 62,
@@ -57,4 +57,4 @@ export const BrokerRegistrationResponse: MessageSpec = {
     { name: 'errorCode', type: 'int16', versions: '0+' },
     { name: 'brokerEpoch', type: 'int64', versions: '0+', default: -1 },
   ],
-};
+} as const satisfies MessageSpec;

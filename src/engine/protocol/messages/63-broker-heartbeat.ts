@@ -9,7 +9,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const BrokerHeartbeatRequest: MessageSpec = {
+export const BrokerHeartbeatRequest = {
   name: 'BrokerHeartbeatRequest',
   type: 'request',
   apiKey: 63,
@@ -23,9 +23,9 @@ export const BrokerHeartbeatRequest: MessageSpec = {
     { name: 'wantShutDown', type: 'bool', versions: '0+' },
     { name: 'offlineLogDirs', type: '[]uuid', versions: '1+', tag: 0, taggedVersions: '1+' },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const BrokerHeartbeatResponse: MessageSpec = {
+export const BrokerHeartbeatResponse = {
   name: 'BrokerHeartbeatResponse',
   type: 'response',
   apiKey: 63,
@@ -38,4 +38,4 @@ export const BrokerHeartbeatResponse: MessageSpec = {
     { name: 'isFenced', type: 'bool', versions: '0+', default: true },
     { name: 'shouldShutDown', type: 'bool', versions: '0+' },
   ],
-};
+} as const satisfies MessageSpec;

@@ -8,7 +8,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const UnregisterBrokerRequest: MessageSpec = {
+export const UnregisterBrokerRequest = {
   name: 'UnregisterBrokerRequest',
   type: 'request',
   apiKey: 64,
@@ -17,9 +17,9 @@ export const UnregisterBrokerRequest: MessageSpec = {
   fields: [
     { name: 'brokerId', type: 'int32', versions: '0+' },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const UnregisterBrokerResponse: MessageSpec = {
+export const UnregisterBrokerResponse = {
   name: 'UnregisterBrokerResponse',
   type: 'response',
   apiKey: 64,
@@ -30,4 +30,4 @@ export const UnregisterBrokerResponse: MessageSpec = {
     { name: 'errorCode', type: 'int16', versions: '0+' },
     { name: 'errorMessage', type: 'string', versions: '0+', nullableVersions: '0+' },
   ],
-};
+} as const satisfies MessageSpec;

@@ -8,7 +8,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const DescribeTransactionsRequest: MessageSpec = {
+export const DescribeTransactionsRequest = {
   name: 'DescribeTransactionsRequest',
   type: 'request',
   apiKey: 65,
@@ -17,9 +17,9 @@ export const DescribeTransactionsRequest: MessageSpec = {
   fields: [
     { name: 'transactionalIds', type: '[]string', versions: '0+' },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const DescribeTransactionsResponse: MessageSpec = {
+export const DescribeTransactionsResponse = {
   name: 'DescribeTransactionsResponse',
   type: 'response',
   apiKey: 65,
@@ -47,4 +47,4 @@ export const DescribeTransactionsResponse: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

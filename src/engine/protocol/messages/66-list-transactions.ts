@@ -9,7 +9,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const ListTransactionsRequest: MessageSpec = {
+export const ListTransactionsRequest = {
   name: 'ListTransactionsRequest',
   type: 'request',
   apiKey: 66,
@@ -20,9 +20,9 @@ export const ListTransactionsRequest: MessageSpec = {
     { name: 'producerIdFilters', type: '[]int64', versions: '0+' },
     { name: 'durationFilter', type: 'int64', versions: '1+', default: -1 },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const ListTransactionsResponse: MessageSpec = {
+export const ListTransactionsResponse = {
   name: 'ListTransactionsResponse',
   type: 'response',
   apiKey: 66,
@@ -41,4 +41,4 @@ export const ListTransactionsResponse: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

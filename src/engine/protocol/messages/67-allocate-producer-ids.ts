@@ -8,7 +8,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const AllocateProducerIdsRequest: MessageSpec = {
+export const AllocateProducerIdsRequest = {
   name: 'AllocateProducerIdsRequest',
   type: 'request',
   apiKey: 67,
@@ -18,9 +18,9 @@ export const AllocateProducerIdsRequest: MessageSpec = {
     { name: 'brokerId', type: 'int32', versions: '0+' },
     { name: 'brokerEpoch', type: 'int64', versions: '0+', default: -1 },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const AllocateProducerIdsResponse: MessageSpec = {
+export const AllocateProducerIdsResponse = {
   name: 'AllocateProducerIdsResponse',
   type: 'response',
   apiKey: 67,
@@ -32,4 +32,4 @@ export const AllocateProducerIdsResponse: MessageSpec = {
     { name: 'producerIdStart', type: 'int64', versions: '0+' },
     { name: 'producerIdLen', type: 'int32', versions: '0+' },
   ],
-};
+} as const satisfies MessageSpec;

@@ -10,12 +10,12 @@
 import type { FieldSpec, MessageSpec } from '../schema.js';
 
 /** The TopicPartitions struct (an upstream common struct). */
-const topicPartitionsFields: FieldSpec[] = [
+const topicPartitionsFields = [
   { name: 'topicId', type: 'uuid', versions: '0+' },
   { name: 'partitions', type: '[]int32', versions: '0+' },
-];
+] as const satisfies readonly FieldSpec[];
 
-export const ConsumerGroupHeartbeatRequest: MessageSpec = {
+export const ConsumerGroupHeartbeatRequest = {
   name: 'ConsumerGroupHeartbeatRequest',
   type: 'request',
   apiKey: 68,
@@ -39,9 +39,9 @@ export const ConsumerGroupHeartbeatRequest: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const ConsumerGroupHeartbeatResponse: MessageSpec = {
+export const ConsumerGroupHeartbeatResponse = {
   name: 'ConsumerGroupHeartbeatResponse',
   type: 'response',
   apiKey: 68,
@@ -61,4 +61,4 @@ export const ConsumerGroupHeartbeatResponse: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

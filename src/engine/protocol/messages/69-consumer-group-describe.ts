@@ -9,18 +9,18 @@
 import type { FieldSpec, MessageSpec } from '../schema.js';
 
 /** The TopicPartitions struct (an upstream common struct). */
-const topicPartitionsFields: FieldSpec[] = [
+const topicPartitionsFields = [
   { name: 'topicId', type: 'uuid', versions: '0+' },
   { name: 'topicName', type: 'string', versions: '0+' },
   { name: 'partitions', type: '[]int32', versions: '0+' },
-];
+] as const satisfies readonly FieldSpec[];
 
 /** The Assignment struct (an upstream common struct). */
-const assignmentFields: FieldSpec[] = [
+const assignmentFields = [
   { name: 'topicPartitions', type: '[]TopicPartitions', versions: '0+', fields: topicPartitionsFields },
-];
+] as const satisfies readonly FieldSpec[];
 
-export const ConsumerGroupDescribeRequest: MessageSpec = {
+export const ConsumerGroupDescribeRequest = {
   name: 'ConsumerGroupDescribeRequest',
   type: 'request',
   apiKey: 69,
@@ -30,9 +30,9 @@ export const ConsumerGroupDescribeRequest: MessageSpec = {
     { name: 'groupIds', type: '[]string', versions: '0+' },
     { name: 'includeAuthorizedOperations', type: 'bool', versions: '0+' },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const ConsumerGroupDescribeResponse: MessageSpec = {
+export const ConsumerGroupDescribeResponse = {
   name: 'ConsumerGroupDescribeResponse',
   type: 'response',
   apiKey: 69,
@@ -69,4 +69,4 @@ export const ConsumerGroupDescribeResponse: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

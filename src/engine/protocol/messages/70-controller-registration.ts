@@ -8,7 +8,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const ControllerRegistrationRequest: MessageSpec = {
+export const ControllerRegistrationRequest = {
   name: 'ControllerRegistrationRequest',
   type: 'request',
   apiKey: 70,
@@ -36,9 +36,9 @@ export const ControllerRegistrationRequest: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const ControllerRegistrationResponse: MessageSpec = {
+export const ControllerRegistrationResponse = {
   name: 'ControllerRegistrationResponse',
   type: 'response',
   apiKey: 70,
@@ -49,4 +49,4 @@ export const ControllerRegistrationResponse: MessageSpec = {
     { name: 'errorCode', type: 'int16', versions: '0+' },
     { name: 'errorMessage', type: 'string', versions: '0+', nullableVersions: '0+' },
   ],
-};
+} as const satisfies MessageSpec;

@@ -8,7 +8,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const GetTelemetrySubscriptionsRequest: MessageSpec = {
+export const GetTelemetrySubscriptionsRequest = {
   name: 'GetTelemetrySubscriptionsRequest',
   type: 'request',
   apiKey: 71,
@@ -17,9 +17,9 @@ export const GetTelemetrySubscriptionsRequest: MessageSpec = {
   fields: [
     { name: 'clientInstanceId', type: 'uuid', versions: '0+' },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const GetTelemetrySubscriptionsResponse: MessageSpec = {
+export const GetTelemetrySubscriptionsResponse = {
   name: 'GetTelemetrySubscriptionsResponse',
   type: 'response',
   apiKey: 71,
@@ -36,4 +36,4 @@ export const GetTelemetrySubscriptionsResponse: MessageSpec = {
     { name: 'deltaTemporality', type: 'bool', versions: '0+' },
     { name: 'requestedMetrics', type: '[]string', versions: '0+' },
   ],
-};
+} as const satisfies MessageSpec;

@@ -8,7 +8,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const PushTelemetryRequest: MessageSpec = {
+export const PushTelemetryRequest = {
   name: 'PushTelemetryRequest',
   type: 'request',
   apiKey: 72,
@@ -21,9 +21,9 @@ export const PushTelemetryRequest: MessageSpec = {
     { name: 'compressionType', type: 'int8', versions: '0+' },
     { name: 'metrics', type: 'bytes', versions: '0+' },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const PushTelemetryResponse: MessageSpec = {
+export const PushTelemetryResponse = {
   name: 'PushTelemetryResponse',
   type: 'response',
   apiKey: 72,
@@ -33,4 +33,4 @@ export const PushTelemetryResponse: MessageSpec = {
     { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
     { name: 'errorCode', type: 'int16', versions: '0+' },
   ],
-};
+} as const satisfies MessageSpec;

@@ -8,7 +8,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const AssignReplicasToDirsRequest: MessageSpec = {
+export const AssignReplicasToDirsRequest = {
   name: 'AssignReplicasToDirsRequest',
   type: 'request',
   apiKey: 73,
@@ -36,9 +36,9 @@ export const AssignReplicasToDirsRequest: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const AssignReplicasToDirsResponse: MessageSpec = {
+export const AssignReplicasToDirsResponse = {
   name: 'AssignReplicasToDirsResponse',
   type: 'response',
   apiKey: 73,
@@ -67,4 +67,4 @@ export const AssignReplicasToDirsResponse: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

@@ -8,16 +8,16 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const ListClientMetricsResourcesRequest: MessageSpec = {
+export const ListClientMetricsResourcesRequest = {
   name: 'ListClientMetricsResourcesRequest',
   type: 'request',
   apiKey: 74,
   validVersions: '0',
   flexibleVersions: '0+',
   fields: [],
-};
+} as const satisfies MessageSpec;
 
-export const ListClientMetricsResourcesResponse: MessageSpec = {
+export const ListClientMetricsResourcesResponse = {
   name: 'ListClientMetricsResourcesResponse',
   type: 'response',
   apiKey: 74,
@@ -33,4 +33,4 @@ export const ListClientMetricsResourcesResponse: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

@@ -8,7 +8,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const DescribeTopicPartitionsRequest: MessageSpec = {
+export const DescribeTopicPartitionsRequest = {
   name: 'DescribeTopicPartitionsRequest',
   type: 'request',
   apiKey: 75,
@@ -30,9 +30,9 @@ export const DescribeTopicPartitionsRequest: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const DescribeTopicPartitionsResponse: MessageSpec = {
+export const DescribeTopicPartitionsResponse = {
   name: 'DescribeTopicPartitionsResponse',
   type: 'response',
   apiKey: 75,
@@ -72,4 +72,4 @@ export const DescribeTopicPartitionsResponse: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

@@ -9,12 +9,12 @@
 import type { FieldSpec, MessageSpec } from '../schema.js';
 
 /** The TopicPartitions struct (an upstream common struct). */
-const topicPartitionsFields: FieldSpec[] = [
+const topicPartitionsFields = [
   { name: 'topicId', type: 'uuid', versions: '0+' },
   { name: 'partitions', type: '[]int32', versions: '0+' },
-];
+] as const satisfies readonly FieldSpec[];
 
-export const ShareGroupHeartbeatRequest: MessageSpec = {
+export const ShareGroupHeartbeatRequest = {
   name: 'ShareGroupHeartbeatRequest',
   type: 'request',
   apiKey: 76,
@@ -27,9 +27,9 @@ export const ShareGroupHeartbeatRequest: MessageSpec = {
     { name: 'rackId', type: 'string', versions: '0+', nullableVersions: '0+', default: null },
     { name: 'subscribedTopicNames', type: '[]string', versions: '0+', nullableVersions: '0+', default: null },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const ShareGroupHeartbeatResponse: MessageSpec = {
+export const ShareGroupHeartbeatResponse = {
   name: 'ShareGroupHeartbeatResponse',
   type: 'response',
   apiKey: 76,
@@ -49,4 +49,4 @@ export const ShareGroupHeartbeatResponse: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

@@ -9,18 +9,18 @@
 import type { FieldSpec, MessageSpec } from '../schema.js';
 
 /** The TopicPartitions struct (an upstream common struct). */
-const topicPartitionsFields: FieldSpec[] = [
+const topicPartitionsFields = [
   { name: 'topicId', type: 'uuid', versions: '0+' },
   { name: 'topicName', type: 'string', versions: '0+' },
   { name: 'partitions', type: '[]int32', versions: '0+' },
-];
+] as const satisfies readonly FieldSpec[];
 
 /** The Assignment struct (an upstream common struct). */
-const assignmentFields: FieldSpec[] = [
+const assignmentFields = [
   { name: 'topicPartitions', type: '[]TopicPartitions', versions: '0+', fields: topicPartitionsFields },
-];
+] as const satisfies readonly FieldSpec[];
 
-export const ShareGroupDescribeRequest: MessageSpec = {
+export const ShareGroupDescribeRequest = {
   name: 'ShareGroupDescribeRequest',
   type: 'request',
   apiKey: 77,
@@ -30,9 +30,9 @@ export const ShareGroupDescribeRequest: MessageSpec = {
     { name: 'groupIds', type: '[]string', versions: '0+' },
     { name: 'includeAuthorizedOperations', type: 'bool', versions: '0+' },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const ShareGroupDescribeResponse: MessageSpec = {
+export const ShareGroupDescribeResponse = {
   name: 'ShareGroupDescribeResponse',
   type: 'response',
   apiKey: 77,
@@ -66,4 +66,4 @@ export const ShareGroupDescribeResponse: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

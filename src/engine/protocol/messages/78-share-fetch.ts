@@ -8,7 +8,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const ShareFetchRequest: MessageSpec = {
+export const ShareFetchRequest = {
   name: 'ShareFetchRequest',
   type: 'request',
   apiKey: 78,
@@ -50,9 +50,9 @@ export const ShareFetchRequest: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const ShareFetchResponse: MessageSpec = {
+export const ShareFetchResponse = {
   name: 'ShareFetchResponse',
   type: 'response',
   apiKey: 78,
@@ -104,4 +104,4 @@ export const ShareFetchResponse: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

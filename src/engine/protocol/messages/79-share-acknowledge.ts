@@ -8,7 +8,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const ShareAcknowledgeRequest: MessageSpec = {
+export const ShareAcknowledgeRequest = {
   name: 'ShareAcknowledgeRequest',
   type: 'request',
   apiKey: 79,
@@ -39,9 +39,9 @@ export const ShareAcknowledgeRequest: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const ShareAcknowledgeResponse: MessageSpec = {
+export const ShareAcknowledgeResponse = {
   name: 'ShareAcknowledgeResponse',
   type: 'response',
   apiKey: 79,
@@ -82,4 +82,4 @@ export const ShareAcknowledgeResponse: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

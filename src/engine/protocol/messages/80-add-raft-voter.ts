@@ -8,7 +8,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const AddRaftVoterRequest: MessageSpec = {
+export const AddRaftVoterRequest = {
   name: 'AddRaftVoterRequest',
   type: 'request',
   apiKey: 80,
@@ -28,9 +28,9 @@ export const AddRaftVoterRequest: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const AddRaftVoterResponse: MessageSpec = {
+export const AddRaftVoterResponse = {
   name: 'AddRaftVoterResponse',
   type: 'response',
   apiKey: 80,
@@ -41,4 +41,4 @@ export const AddRaftVoterResponse: MessageSpec = {
     { name: 'errorCode', type: 'int16', versions: '0+' },
     { name: 'errorMessage', type: 'string', versions: '0+', nullableVersions: '0+', ignorable: true },
   ],
-};
+} as const satisfies MessageSpec;

@@ -8,7 +8,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const RemoveRaftVoterRequest: MessageSpec = {
+export const RemoveRaftVoterRequest = {
   name: 'RemoveRaftVoterRequest',
   type: 'request',
   apiKey: 81,
@@ -19,9 +19,9 @@ export const RemoveRaftVoterRequest: MessageSpec = {
     { name: 'voterId', type: 'int32', versions: '0+' },
     { name: 'voterDirectoryId', type: 'uuid', versions: '0+' },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const RemoveRaftVoterResponse: MessageSpec = {
+export const RemoveRaftVoterResponse = {
   name: 'RemoveRaftVoterResponse',
   type: 'response',
   apiKey: 81,
@@ -32,4 +32,4 @@ export const RemoveRaftVoterResponse: MessageSpec = {
     { name: 'errorCode', type: 'int16', versions: '0+' },
     { name: 'errorMessage', type: 'string', versions: '0+', nullableVersions: '0+', ignorable: true },
   ],
-};
+} as const satisfies MessageSpec;

@@ -8,7 +8,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const UpdateRaftVoterRequest: MessageSpec = {
+export const UpdateRaftVoterRequest = {
   name: 'UpdateRaftVoterRequest',
   type: 'request',
   apiKey: 82,
@@ -35,9 +35,9 @@ export const UpdateRaftVoterRequest: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const UpdateRaftVoterResponse: MessageSpec = {
+export const UpdateRaftVoterResponse = {
   name: 'UpdateRaftVoterResponse',
   type: 'response',
   apiKey: 82,
@@ -56,4 +56,4 @@ export const UpdateRaftVoterResponse: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

@@ -8,7 +8,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const InitializeShareGroupStateRequest: MessageSpec = {
+export const InitializeShareGroupStateRequest = {
   name: 'InitializeShareGroupStateRequest',
   type: 'request',
   apiKey: 83,
@@ -31,9 +31,9 @@ export const InitializeShareGroupStateRequest: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const InitializeShareGroupStateResponse: MessageSpec = {
+export const InitializeShareGroupStateResponse = {
   name: 'InitializeShareGroupStateResponse',
   type: 'response',
   apiKey: 83,
@@ -55,4 +55,4 @@ export const InitializeShareGroupStateResponse: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

@@ -8,7 +8,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const ReadShareGroupStateRequest: MessageSpec = {
+export const ReadShareGroupStateRequest = {
   name: 'ReadShareGroupStateRequest',
   type: 'request',
   apiKey: 84,
@@ -30,9 +30,9 @@ export const ReadShareGroupStateRequest: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const ReadShareGroupStateResponse: MessageSpec = {
+export const ReadShareGroupStateResponse = {
   name: 'ReadShareGroupStateResponse',
   type: 'response',
   apiKey: 84,
@@ -65,4 +65,4 @@ export const ReadShareGroupStateResponse: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

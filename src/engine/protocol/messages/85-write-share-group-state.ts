@@ -8,7 +8,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const WriteShareGroupStateRequest: MessageSpec = {
+export const WriteShareGroupStateRequest = {
   name: 'WriteShareGroupStateRequest',
   type: 'request',
   apiKey: 85,
@@ -41,9 +41,9 @@ export const WriteShareGroupStateRequest: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const WriteShareGroupStateResponse: MessageSpec = {
+export const WriteShareGroupStateResponse = {
   name: 'WriteShareGroupStateResponse',
   type: 'response',
   apiKey: 85,
@@ -65,4 +65,4 @@ export const WriteShareGroupStateResponse: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

@@ -8,7 +8,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const DeleteShareGroupStateRequest: MessageSpec = {
+export const DeleteShareGroupStateRequest = {
   name: 'DeleteShareGroupStateRequest',
   type: 'request',
   apiKey: 86,
@@ -29,9 +29,9 @@ export const DeleteShareGroupStateRequest: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const DeleteShareGroupStateResponse: MessageSpec = {
+export const DeleteShareGroupStateResponse = {
   name: 'DeleteShareGroupStateResponse',
   type: 'response',
   apiKey: 86,
@@ -53,4 +53,4 @@ export const DeleteShareGroupStateResponse: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

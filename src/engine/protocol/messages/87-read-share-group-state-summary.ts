@@ -8,7 +8,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const ReadShareGroupStateSummaryRequest: MessageSpec = {
+export const ReadShareGroupStateSummaryRequest = {
   name: 'ReadShareGroupStateSummaryRequest',
   type: 'request',
   apiKey: 87,
@@ -30,9 +30,9 @@ export const ReadShareGroupStateSummaryRequest: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;
 
-export const ReadShareGroupStateSummaryResponse: MessageSpec = {
+export const ReadShareGroupStateSummaryResponse = {
   name: 'ReadShareGroupStateSummaryResponse',
   type: 'response',
   apiKey: 87,
@@ -56,4 +56,4 @@ export const ReadShareGroupStateSummaryResponse: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

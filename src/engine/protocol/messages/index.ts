@@ -123,7 +123,7 @@ export interface ApiDeclaration {
   response: MessageSpec;
 }
 
-export const ALL_APIS: ReadonlyArray<ApiDeclaration> = [
+export const ALL_APIS = [
   { apiKey: 0, name: 'Produce', request: ProduceRequest, response: ProduceResponse },
   { apiKey: 1, name: 'Fetch', request: FetchRequest, response: FetchResponse },
   { apiKey: 2, name: 'ListOffsets', request: ListOffsetsRequest, response: ListOffsetsResponse },
@@ -344,7 +344,7 @@ export const ALL_APIS: ReadonlyArray<ApiDeclaration> = [
     request: ReadShareGroupStateSummaryRequest,
     response: ReadShareGroupStateSummaryResponse,
   },
-];
+] as const satisfies ReadonlyArray<ApiDeclaration>;
 
 const BY_KEY: ReadonlyMap<number, ApiDeclaration> = new Map(ALL_APIS.map((api) => [api.apiKey, api]));
 

@@ -7,7 +7,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const AbortTransactionRecord: MessageSpec = {
+export const AbortTransactionRecord = {
   name: 'AbortTransactionRecord',
   type: 'metadata',
   apiKey: 25,
@@ -19,4 +19,4 @@ export const AbortTransactionRecord: MessageSpec = {
       nullableVersions: '0+', tag: 0, taggedVersions: '0+', default: null,
     },
   ],
-};
+} as const satisfies MessageSpec;

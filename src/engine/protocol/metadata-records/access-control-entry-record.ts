@@ -7,7 +7,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const AccessControlEntryRecord: MessageSpec = {
+export const AccessControlEntryRecord = {
   name: 'AccessControlEntryRecord',
   type: 'metadata',
   apiKey: 18,
@@ -23,4 +23,4 @@ export const AccessControlEntryRecord: MessageSpec = {
     { name: 'operation', type: 'int8', versions: '0+' },
     { name: 'permissionType', type: 'int8', versions: '0+' },
   ],
-};
+} as const satisfies MessageSpec;

@@ -7,7 +7,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const BeginTransactionRecord: MessageSpec = {
+export const BeginTransactionRecord = {
   name: 'BeginTransactionRecord',
   type: 'metadata',
   apiKey: 23,
@@ -19,4 +19,4 @@ export const BeginTransactionRecord: MessageSpec = {
       nullableVersions: '0+', tag: 0, taggedVersions: '0+', default: null,
     },
   ],
-};
+} as const satisfies MessageSpec;

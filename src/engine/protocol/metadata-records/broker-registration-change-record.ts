@@ -9,7 +9,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const BrokerRegistrationChangeRecord: MessageSpec = {
+export const BrokerRegistrationChangeRecord = {
   name: 'BrokerRegistrationChangeRecord',
   type: 'metadata',
   apiKey: 17,
@@ -22,4 +22,4 @@ export const BrokerRegistrationChangeRecord: MessageSpec = {
     { name: 'inControlledShutdown', type: 'int8', versions: '1+', tag: 1, taggedVersions: '1+' },
     { name: 'logDirs', type: '[]uuid', versions: '2+', tag: 2, taggedVersions: '2+' },
   ],
-};
+} as const satisfies MessageSpec;

@@ -7,7 +7,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const ClientQuotaRecord: MessageSpec = {
+export const ClientQuotaRecord = {
   name: 'ClientQuotaRecord',
   type: 'metadata',
   apiKey: 14,
@@ -25,4 +25,4 @@ export const ClientQuotaRecord: MessageSpec = {
     { name: 'value', type: 'float64', versions: '0+' },
     { name: 'remove', type: 'bool', versions: '0+' },
   ],
-};
+} as const satisfies MessageSpec;

@@ -7,7 +7,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const ConfigRecord: MessageSpec = {
+export const ConfigRecord = {
   name: 'ConfigRecord',
   type: 'metadata',
   apiKey: 4,
@@ -19,4 +19,4 @@ export const ConfigRecord: MessageSpec = {
     { name: 'name', type: 'string', versions: '0+' },
     { name: 'value', type: 'string', versions: '0+', nullableVersions: '0+' },
   ],
-};
+} as const satisfies MessageSpec;

@@ -7,7 +7,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const DelegationTokenRecord: MessageSpec = {
+export const DelegationTokenRecord = {
   name: 'DelegationTokenRecord',
   type: 'metadata',
   apiKey: 10,
@@ -22,4 +22,4 @@ export const DelegationTokenRecord: MessageSpec = {
     { name: 'expirationTimestamp', type: 'int64', versions: '0+' },
     { name: 'tokenId', type: 'string', versions: '0+' },
   ],
-};
+} as const satisfies MessageSpec;

@@ -7,11 +7,11 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const EndTransactionRecord: MessageSpec = {
+export const EndTransactionRecord = {
   name: 'EndTransactionRecord',
   type: 'metadata',
   apiKey: 24,
   validVersions: '0',
   flexibleVersions: '0+',
   fields: [],
-};
+} as const satisfies MessageSpec;

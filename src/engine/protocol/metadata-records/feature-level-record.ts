@@ -7,7 +7,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const FeatureLevelRecord: MessageSpec = {
+export const FeatureLevelRecord = {
   name: 'FeatureLevelRecord',
   type: 'metadata',
   apiKey: 12,
@@ -17,4 +17,4 @@ export const FeatureLevelRecord: MessageSpec = {
     { name: 'name', type: 'string', versions: '0+' },
     { name: 'featureLevel', type: 'int16', versions: '0+' },
   ],
-};
+} as const satisfies MessageSpec;

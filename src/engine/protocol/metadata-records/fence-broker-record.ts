@@ -7,7 +7,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const FenceBrokerRecord: MessageSpec = {
+export const FenceBrokerRecord = {
   name: 'FenceBrokerRecord',
   type: 'metadata',
   apiKey: 7,
@@ -17,4 +17,4 @@ export const FenceBrokerRecord: MessageSpec = {
     { name: 'id', type: 'int32', versions: '0+' },
     { name: 'epoch', type: 'int64', versions: '0+' },
   ],
-};
+} as const satisfies MessageSpec;

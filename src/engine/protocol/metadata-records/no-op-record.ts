@@ -7,11 +7,11 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const NoOpRecord: MessageSpec = {
+export const NoOpRecord = {
   name: 'NoOpRecord',
   type: 'metadata',
   apiKey: 20,
   validVersions: '0',
   flexibleVersions: '0+',
   fields: [],
-};
+} as const satisfies MessageSpec;

@@ -9,7 +9,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const PartitionChangeRecord: MessageSpec = {
+export const PartitionChangeRecord = {
   name: 'PartitionChangeRecord',
   type: 'metadata',
   apiKey: 5,
@@ -49,4 +49,4 @@ export const PartitionChangeRecord: MessageSpec = {
       nullableVersions: '2+', tag: 7, taggedVersions: '2+', default: null,
     },
   ],
-};
+} as const satisfies MessageSpec;

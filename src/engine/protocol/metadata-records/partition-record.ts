@@ -9,7 +9,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const PartitionRecord: MessageSpec = {
+export const PartitionRecord = {
   name: 'PartitionRecord',
   type: 'metadata',
   apiKey: 3,
@@ -36,4 +36,4 @@ export const PartitionRecord: MessageSpec = {
       nullableVersions: '2+', tag: 2, taggedVersions: '2+', default: null,
     },
   ],
-};
+} as const satisfies MessageSpec;

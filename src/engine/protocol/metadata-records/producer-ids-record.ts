@@ -7,7 +7,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const ProducerIdsRecord: MessageSpec = {
+export const ProducerIdsRecord = {
   name: 'ProducerIdsRecord',
   type: 'metadata',
   apiKey: 15,
@@ -18,4 +18,4 @@ export const ProducerIdsRecord: MessageSpec = {
     { name: 'brokerEpoch', type: 'int64', versions: '0+', default: -1 },
     { name: 'nextProducerId', type: 'int64', versions: '0+' },
   ],
-};
+} as const satisfies MessageSpec;

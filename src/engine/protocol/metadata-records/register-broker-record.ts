@@ -10,7 +10,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const RegisterBrokerRecord: MessageSpec = {
+export const RegisterBrokerRecord = {
   name: 'RegisterBrokerRecord',
   type: 'metadata',
   apiKey: 0,
@@ -43,4 +43,4 @@ export const RegisterBrokerRecord: MessageSpec = {
     { name: 'inControlledShutdown', type: 'bool', versions: '1+', default: false },
     { name: 'logDirs', type: '[]uuid', versions: '3+', tag: 0, taggedVersions: '3+' },
   ],
-};
+} as const satisfies MessageSpec;

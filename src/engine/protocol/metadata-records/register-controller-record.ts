@@ -7,7 +7,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const RegisterControllerRecord: MessageSpec = {
+export const RegisterControllerRecord = {
   name: 'RegisterControllerRecord',
   type: 'metadata',
   apiKey: 27,
@@ -35,4 +35,4 @@ export const RegisterControllerRecord: MessageSpec = {
       ],
     },
   ],
-};
+} as const satisfies MessageSpec;

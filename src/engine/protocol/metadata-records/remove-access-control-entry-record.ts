@@ -7,7 +7,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const RemoveAccessControlEntryRecord: MessageSpec = {
+export const RemoveAccessControlEntryRecord = {
   name: 'RemoveAccessControlEntryRecord',
   type: 'metadata',
   apiKey: 19,
@@ -16,4 +16,4 @@ export const RemoveAccessControlEntryRecord: MessageSpec = {
   fields: [
     { name: 'id', type: 'uuid', versions: '0+' },
   ],
-};
+} as const satisfies MessageSpec;

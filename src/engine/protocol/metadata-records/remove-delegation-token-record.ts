@@ -7,7 +7,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const RemoveDelegationTokenRecord: MessageSpec = {
+export const RemoveDelegationTokenRecord = {
   name: 'RemoveDelegationTokenRecord',
   type: 'metadata',
   apiKey: 26,
@@ -16,4 +16,4 @@ export const RemoveDelegationTokenRecord: MessageSpec = {
   fields: [
     { name: 'tokenId', type: 'string', versions: '0+' },
   ],
-};
+} as const satisfies MessageSpec;

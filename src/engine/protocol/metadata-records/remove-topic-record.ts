@@ -7,7 +7,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const RemoveTopicRecord: MessageSpec = {
+export const RemoveTopicRecord = {
   name: 'RemoveTopicRecord',
   type: 'metadata',
   apiKey: 9,
@@ -16,4 +16,4 @@ export const RemoveTopicRecord: MessageSpec = {
   fields: [
     { name: 'topicId', type: 'uuid', versions: '0+' },
   ],
-};
+} as const satisfies MessageSpec;

@@ -7,7 +7,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const RemoveUserScramCredentialRecord: MessageSpec = {
+export const RemoveUserScramCredentialRecord = {
   name: 'RemoveUserScramCredentialRecord',
   type: 'metadata',
   apiKey: 22,
@@ -17,4 +17,4 @@ export const RemoveUserScramCredentialRecord: MessageSpec = {
     { name: 'name', type: 'string', versions: '0+' },
     { name: 'mechanism', type: 'int8', versions: '0+' },
   ],
-};
+} as const satisfies MessageSpec;

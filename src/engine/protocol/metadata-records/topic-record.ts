@@ -7,7 +7,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const TopicRecord: MessageSpec = {
+export const TopicRecord = {
   name: 'TopicRecord',
   type: 'metadata',
   apiKey: 2,
@@ -17,4 +17,4 @@ export const TopicRecord: MessageSpec = {
     { name: 'name', type: 'string', versions: '0+' },
     { name: 'topicId', type: 'uuid', versions: '0+' },
   ],
-};
+} as const satisfies MessageSpec;

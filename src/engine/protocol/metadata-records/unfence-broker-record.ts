@@ -7,7 +7,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const UnfenceBrokerRecord: MessageSpec = {
+export const UnfenceBrokerRecord = {
   name: 'UnfenceBrokerRecord',
   type: 'metadata',
   apiKey: 8,
@@ -17,4 +17,4 @@ export const UnfenceBrokerRecord: MessageSpec = {
     { name: 'id', type: 'int32', versions: '0+' },
     { name: 'epoch', type: 'int64', versions: '0+' },
   ],
-};
+} as const satisfies MessageSpec;

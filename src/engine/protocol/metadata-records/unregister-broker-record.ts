@@ -7,7 +7,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const UnregisterBrokerRecord: MessageSpec = {
+export const UnregisterBrokerRecord = {
   name: 'UnregisterBrokerRecord',
   type: 'metadata',
   apiKey: 1,
@@ -17,4 +17,4 @@ export const UnregisterBrokerRecord: MessageSpec = {
     { name: 'brokerId', type: 'int32', versions: '0+' },
     { name: 'brokerEpoch', type: 'int64', versions: '0+' },
   ],
-};
+} as const satisfies MessageSpec;

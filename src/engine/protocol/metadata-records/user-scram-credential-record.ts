@@ -7,7 +7,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const UserScramCredentialRecord: MessageSpec = {
+export const UserScramCredentialRecord = {
   name: 'UserScramCredentialRecord',
   type: 'metadata',
   apiKey: 11,
@@ -21,4 +21,4 @@ export const UserScramCredentialRecord: MessageSpec = {
     { name: 'serverKey', type: 'bytes', versions: '0+' },
     { name: 'iterations', type: 'int32', versions: '0+' },
   ],
-};
+} as const satisfies MessageSpec;

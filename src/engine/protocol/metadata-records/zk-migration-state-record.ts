@@ -8,7 +8,7 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const ZkMigrationStateRecord: MessageSpec = {
+export const ZkMigrationStateRecord = {
   name: 'ZkMigrationStateRecord',
   type: 'metadata',
   apiKey: 21,
@@ -17,4 +17,4 @@ export const ZkMigrationStateRecord: MessageSpec = {
   fields: [
     { name: 'zkMigrationState', type: 'int8', versions: '0+' },
   ],
-};
+} as const satisfies MessageSpec;

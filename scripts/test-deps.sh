@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# What the test suite needs beyond `npm ci`: the real clients and reference tools the tests check kt
+# against. Run by `npm test` (the `pretest` script) and by .ci/run. When something is missing it is
+# installed with apt-get as root (a fresh Debian machine or container); otherwise this prints what to
+# install and exits 1, so the suite never starts half-equipped and never skips a test for a missing tool.
+set -euo pipefail
+
+missing=()   # Debian packages to install
+command -v kcat >/dev/null || missing+=(kcat)             # librdkafka's CLI: produce/consume tests
+command -v script >/dev/null || missing+=(bsdutils)       # util-linux `script`: a pseudo-terminal for the terminal tests
+command -v lz4 >/dev/null || missing+=(lz4)               # reference codecs the record tests compare with
+command -v zstd >/dev/null || missing+=(zstd)
+# Debian's Python clients live under /usr/bin/python3 (the tests call that interpreter by path).
+/usr/bin/python3 -c 'import kafka' 2>/dev/null || missing+=(python3-kafka)
+/usr/bin/python3 -c 'import confluent_kafka' 2>/dev/null || missing+=(python3-confluent-kafka)
+
+# --- Java client tests (test/java/**): a JDK and Maven fetch and run org.apache.kafka:kafka-clients.
+command -v javac >/dev/null || missing+=(default-jdk-headless)   # javac: Maven compiles test/java
+command -v mvn >/dev/null || missing+=(maven)
+# --- end of Java client tests.
+
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "test-deps: installing ${missing[*]} with apt-get" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${missing[@]}" >/dev/null
+  exit 0
+fi
+
+echo "test-deps: the tests need these Debian packages, which are not installed: ${missing[*]}" >&2
+echo "test-deps: install them (sudo apt-get install -y ${missing[*]}), or run npm test as root on Debian to have them installed" >&2
+exit 1

@@ -10,15 +10,15 @@
  */
 import type { MessageSpec } from '../schema.js';
 
-export const TransactionLogKey: MessageSpec = {
+export const TransactionLogKey = {
   name: 'TransactionLogKey',
   type: 'data',
   validVersions: '0',
   flexibleVersions: 'none',
   fields: [{ name: 'transactionalId', type: 'string', versions: '0' }],
-};
+} as const satisfies MessageSpec;
 
-export const TransactionLogValue: MessageSpec = {
+export const TransactionLogValue = {
   name: 'TransactionLogValue',
   type: 'data',
   validVersions: '0-1',
@@ -41,4 +41,4 @@ export const TransactionLogValue: MessageSpec = {
     { name: 'transactionStartTimestampMs', type: 'int64', versions: '0+' },
     { name: 'clientTransactionVersion', type: 'int16', versions: '1+', taggedVersions: '1+', tag: 2, default: 0 },
   ],
-};
+} as const satisfies MessageSpec;

@@ -13,12 +13,15 @@ export default class ConsoleProducer extends KtCommand {
   static override summary = 'Read records from standard input and publish them, like kafka-console-producer.sh.';
   static override description =
     'One record per line. With --property parse.key=true each line is key<key.separator>value; with parse.headers=true ' +
-    'headers come first as h1:v1,h2:v2<headers.delimiter>. Flushes and exits 0 at the end of input; prompts with ">" only on a terminal.';
+    'headers come first as h1:v1,h2:v2<headers.delimiter>. Flushes and exits 0 at the end of input; prompts with ">" only on a terminal. ' +
+    'The producer is idempotent unless --producer-property enable.idempotence=false (or acks other than all); with ' +
+    '--producer-property transactional.id=ID each line is its own transaction, committed before the next line is read.';
   static override examples = [
     '<%= config.bin %> <%= command.id %> --topic quickstart-events --bootstrap-server localhost:9092',
     "<%= config.bin %> <%= command.id %> --topic orders --property parse.key=true --property key.separator=:",
     '<%= config.bin %> <%= command.id %> --topic orders --property parse.headers=true --property parse.key=true < records.txt',
     'seq 1000000 | <%= config.bin %> <%= command.id %> --topic numbers --producer-property linger.ms=20 --compression-codec lz4',
+    '<%= config.bin %> <%= command.id %> --topic payments --producer-property transactional.id=payments-cli',
   ];
   static override flags = {
     'bootstrap-server': bootstrapFlag(),
@@ -29,7 +32,7 @@ export default class ConsoleProducer extends KtCommand {
         'A line reader property: parse.key, key.separator, parse.headers, headers.delimiter, headers.separator, headers.key.separator, ignore.error, null.marker (repeatable).',
       multiple: true,
     }),
-    'producer-property': Flags.string({ description: 'A producer config as key=value, e.g. acks=1, linger.ms=5, batch.size, compression.type (repeatable).', multiple: true }),
+    'producer-property': Flags.string({ description: 'A producer config as key=value, e.g. acks=1, linger.ms=5, batch.size, compression.type, enable.idempotence=false, transactional.id=ID (repeatable).', multiple: true }),
     'producer.config': Flags.string({ description: 'Producer config properties file (--producer-property wins).' }),
     'compression-codec': Flags.string({ description: "The compression codec: 'none', 'gzip', 'snappy', 'lz4' or 'zstd'.", options: Object.keys(COMPRESSION_CODECS) }),
     'request-required-acks': Flags.string({ description: 'The required acks of the producer requests: all, -1, 0 or 1 (default -1).' }),
@@ -93,11 +96,14 @@ export default class ConsoleProducer extends KtCommand {
       const parsed = parser.parse(line.toString('utf8'), lineNumber);
       return { topic, key: parsed.key, value: parsed.value, headers: parsed.headers };
     };
+    const transactional = config.transactionalId !== undefined;
     try {
+      if (transactional) await producer.initTransactions();
       for await (const lines of inputLines()) {
         for (const line of lines) {
           const record = toRecord(line);
-          if (flags.sync) await producer.produce(record);
+          if (transactional) await oneTransaction(producer, record);
+          else if (flags.sync) await producer.produce(record);
           else producer.send(record);
         }
         if (producer.firstError) break;
@@ -111,6 +117,21 @@ export default class ConsoleProducer extends KtCommand {
     }
     if (producer.firstError) throw producer.firstError;
     this.exit(0);
+  }
+}
+
+/** One line, one transaction: the commit sends it at once (no lingering); a failure aborts and reports the cause. */
+async function oneTransaction(producer: Producer, record: ProducerRecord): Promise<void> {
+  let failed: Error | null = null;
+  producer.beginTransaction();
+  producer.send(record, (err) => {
+    if (err) failed ??= err;
+  });
+  try {
+    await producer.commitTransaction();
+  } catch (err) {
+    await producer.abortTransaction().catch(() => undefined);
+    throw failed ?? err;
   }
 }
 

@@ -44,6 +44,48 @@ describe('recordsFromFetch', () => {
     expect(recordsFromFetch('t', 0, data, 0, true, abortedTxns).nextOffset).toBe(5);
   });
 
+  it("read_committed follows Kafka's algorithm with interleaved producers and an unsorted aborted list", () => {
+    const txn = (baseOffset: number, producerId: number, value: string) =>
+      buildBatch({ baseOffset, records: [{ value }], producerId, producerEpoch: 0, baseSequence: baseOffset, transactional: true });
+    const marker = (baseOffset: number, producerId: number, type: ControlRecordType.Abort | ControlRecordType.Commit) =>
+      buildControlBatch({ baseOffset, producerId, producerEpoch: 0, type, coordinatorEpoch: 0 });
+    const data = Buffer.concat([
+      txn(0, 1, 'p1-aborted'),
+      txn(1, 2, 'p2-committed'),
+      buildBatch({ baseOffset: 2, records: [{ value: 'plain' }] }),
+      txn(3, 1, 'p1-aborted-too'),
+      marker(4, 1, ControlRecordType.Abort),
+      txn(5, 3, 'p3-aborted'),
+      marker(6, 2, ControlRecordType.Commit),
+      txn(7, 1, 'p1-next-txn'),
+      marker(8, 3, ControlRecordType.Abort),
+      marker(9, 1, ControlRecordType.Commit),
+      // An idempotent (not transactional) batch of an aborting producer id is never filtered.
+      buildBatch({ baseOffset: 10, records: [{ value: 'idempotent' }], producerId: 3, producerEpoch: 0, baseSequence: 0 }),
+    ]);
+    const aborted = [
+      { producerId: 3, firstOffset: 5 },
+      { producerId: 1, firstOffset: 0 },
+    ];
+    const got = recordsFromFetch('t', 0, data, 0, true, aborted);
+    expect(values(got)).toEqual(['p2-committed', 'plain', 'p1-next-txn', 'idempotent']);
+    expect(got.nextOffset).toBe(11);
+    // Fetching from the middle of an aborted transaction still hides the rest of it.
+    expect(values(recordsFromFetch('t', 0, data, 3, true, aborted))).toEqual(['p1-next-txn', 'idempotent']);
+  });
+
+  it('read_committed stops at the last stable offset', () => {
+    const data = Buffer.concat([
+      buildBatch({ baseOffset: 0, records: [{ value: 'a' }, { value: 'b' }] }),
+      buildBatch({ baseOffset: 2, records: [{ value: 'open' }], producerId: 4, producerEpoch: 0, baseSequence: 0, transactional: true }),
+      buildBatch({ baseOffset: 3, records: [{ value: 'after' }] }),
+    ]);
+    const committed = recordsFromFetch('t', 0, data, 0, true, [], 2);
+    expect(values(committed)).toEqual(['a', 'b']);
+    expect(committed.nextOffset).toBe(2);
+    expect(values(recordsFromFetch('t', 0, data, 0, false, [], 2))).toEqual(['a', 'b', 'open', 'after']);
+  });
+
   it('reports LogAppendTime batches as such', () => {
     const data = buildBatch({ records: [{ value: 'v', timestamp: 5 }], timestampType: 1, logAppendTime: 1234 });
     const [r] = recordsFromFetch('t', 0, data, 0, false, null).records;

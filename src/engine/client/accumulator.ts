@@ -25,6 +25,10 @@ export class ProducerBatch {
   /** Closed to appends once taken for sending (a retried batch is resent as it was built). */
   sealed = false;
   encoded?: Buffer;
+  /** Idempotence: set when the batch is first drained, kept by retries (-1: none). */
+  producerId = -1;
+  producerEpoch = -1;
+  baseSequence = -1;
 
   constructor(
     readonly topic: string,
@@ -80,8 +84,8 @@ export class RecordAccumulator {
     return last.bytes >= this.batchSize || queue.length > 1;
   }
 
-  /** The head batch of every partition that may be sent now. */
-  ready(now: number, flushing: boolean): ReadyResult {
+  /** The head batch of every partition that may be sent now (and that `mayDrain` lets go, when given). */
+  ready(now: number, flushing: boolean, mayDrain?: (batch: ProducerBatch) => boolean): ReadyResult {
     const ready: ProducerBatch[] = [];
     let nextCheckMs = Infinity;
     for (const queue of this.queues.values()) {
@@ -92,7 +96,9 @@ export class RecordAccumulator {
         continue;
       }
       const sendable = flushing || head.sealed || queue.length > 1 || head.bytes >= this.batchSize || now - head.createdMs >= this.lingerMs;
-      if (sendable) ready.push(head);
+      if (sendable) {
+        if (!mayDrain || mayDrain(head)) ready.push(head);
+      }
       else nextCheckMs = Math.min(nextCheckMs, head.createdMs + this.lingerMs);
     }
     return { ready, nextCheckMs };
@@ -105,9 +111,33 @@ export class RecordAccumulator {
     batch.sealed = true;
   }
 
-  /** Put a batch that failed retriably back at the front of its partition, keeping order. */
+  /**
+   * Put a batch that failed retriably back at the front of its partition, keeping order: among
+   * retried batches by sequence number (Java's insertInSequenceOrder), before any new batch.
+   */
   requeue(batch: ProducerBatch): void {
-    this.queue(batch.topic, batch.partition).unshift(batch);
+    const queue = this.queue(batch.topic, batch.partition);
+    let i = 0;
+    if (batch.baseSequence >= 0) {
+      while (i < queue.length && queue[i]!.baseSequence >= 0 && queue[i]!.baseSequence < batch.baseSequence) i++;
+    }
+    queue.splice(i, 0, batch);
+  }
+
+  /** Remove every batch never sent (no sequence yet), e.g. when a transaction aborts. */
+  takeUnsent(): ProducerBatch[] {
+    const out: ProducerBatch[] = [];
+    for (const queue of this.queues.values()) {
+      for (let i = queue.length - 1; i >= 0; i--) {
+        if (queue[i]!.baseSequence < 0 && queue[i]!.attempts === 0) out.push(...queue.splice(i, 1));
+      }
+    }
+    return out;
+  }
+
+  /** Queued batches of one partition, in order (for re-sequencing after an epoch bump). */
+  queued(topic: string, partition: number): readonly ProducerBatch[] {
+    return this.queues.get(key(topic, partition)) ?? [];
   }
 
   /** A batch is done (acknowledged or failed): free its memory. */

@@ -300,7 +300,7 @@ export class Consumer {
     s.highWatermark = p.highWatermark;
     s.lastStableOffset = p.lastStableOffset;
     s.logStartOffset = p.logStartOffset;
-    const got = recordsFromFetch(s.topic, s.partition, p.records, s.fetchOffset, this.config.isolationLevel === 'read_committed', p.abortedTransactions);
+    const got = recordsFromFetch(s.topic, s.partition, p.records, s.fetchOffset, this.config.isolationLevel === 'read_committed', p.abortedTransactions, p.lastStableOffset);
     if (got.batches === 0 && p.records && p.records.length > 0) {
       this.pendingError ??= kafkaError(
         ErrorCode.MESSAGE_TOO_LARGE,

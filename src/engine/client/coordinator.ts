@@ -10,7 +10,9 @@ import type { Cluster, RequestOptions } from './cluster.js';
 import { KafkaError, TimeoutError, isRetriableError, kafkaError } from './errors.js';
 import { backoffMs, sleep } from './timing.js';
 
-const GROUP_KEY_TYPE = 0;
+/** FindCoordinator key types: a consumer group's coordinator, or a transactional id's (key type 1). */
+export const GROUP_KEY_TYPE = 0;
+export const TRANSACTION_KEY_TYPE = 1;
 
 /** Error codes that mean "ask FindCoordinator again", wherever a response carries them. */
 export const COORDINATOR_ERRORS: ReadonlySet<number> = new Set([
@@ -22,7 +24,14 @@ export const COORDINATOR_ERRORS: ReadonlySet<number> = new Set([
 export class GroupCoordinators {
   private readonly known = new Map<string, number>();
 
-  constructor(private readonly cluster: Cluster) {}
+  constructor(
+    private readonly cluster: Cluster,
+    private readonly keyType = GROUP_KEY_TYPE,
+  ) {}
+
+  private label(key: string): string {
+    return this.keyType === TRANSACTION_KEY_TYPE ? `transactional id ${key}` : `group ${key}`;
+  }
 
   /** The node id of `groupId`'s coordinator, asking FindCoordinator until one is available. */
   async lookup(groupId: string, deadline = Date.now() + this.cluster.requestTimeoutMs): Promise<number> {
@@ -63,14 +72,14 @@ export class GroupCoordinators {
         const { response, version } = await this.cluster.request(node, apiKey, body, options);
         const code = errorOf(response, version);
         if (!COORDINATOR_ERRORS.has(code)) return { response, version };
-        failure = kafkaError(code, null, `Group ${groupId}`);
+        failure = kafkaError(code, null, capitalized(this.label(groupId)));
       } catch (err) {
         if (!isRetriableError(err)) throw err;
         failure = err;
       }
       this.forget(groupId);
       if (Date.now() + backoffMs(attempt) >= deadline) {
-        throw failure instanceof KafkaError ? failure : new TimeoutError(`No coordinator answered for group ${groupId}: ${(failure as Error).message}`);
+        throw failure instanceof KafkaError ? failure : new TimeoutError(`No coordinator answered for ${this.label(groupId)}: ${(failure as Error).message}`);
       }
       await sleep(backoffMs(attempt));
     }
@@ -78,10 +87,10 @@ export class GroupCoordinators {
 
   private async findCoordinator(groupId: string): Promise<number> {
     const { response, version } = await this.cluster.request('any', 10, (v) =>
-      v >= 4 ? { keyType: GROUP_KEY_TYPE, coordinatorKeys: [groupId] } : { key: groupId, keyType: GROUP_KEY_TYPE },
+      v >= 4 ? { keyType: this.keyType, coordinatorKeys: [groupId] } : { key: groupId, keyType: this.keyType },
     );
     const answer: Message = version >= 4 ? (response.coordinators as Message[])[0] : response;
-    if (answer.errorCode !== ErrorCode.NONE) throw kafkaError(answer.errorCode, answer.errorMessage, `FindCoordinator for group ${groupId}`);
+    if (answer.errorCode !== ErrorCode.NONE) throw kafkaError(answer.errorCode, answer.errorMessage, `FindCoordinator for ${this.label(groupId)}`);
     // The coordinator may be a broker this client has not seen in metadata yet.
     if (!this.cluster.brokers.has(answer.nodeId)) {
       this.cluster.brokers.set(answer.nodeId, { nodeId: answer.nodeId, host: answer.host, port: answer.port, rack: null });
@@ -89,3 +98,5 @@ export class GroupCoordinators {
     return answer.nodeId;
   }
 }
+
+const capitalized = (s: string): string => s[0]!.toUpperCase() + s.slice(1);

@@ -2,7 +2,9 @@
  * One partition's records out of a Fetch response: decode the batches, drop what lies before the
  * fetch offset (a compressed batch starts where it starts), skip control batches, and under
  * read_committed drop batches of aborted transactions, as Kafka's consumer does with the
- * response's abortedTransactions list.
+ * response's abortedTransactions list, and stop at the last stable offset: what lies beyond it
+ * belongs to transactions still open (a broker limits read_committed fetches to it; this holds
+ * the line should one not).
  */
 import { isControl, isTransactional } from '../records/batch-header.js';
 import { decodeBatches, type RecordHeader } from '../records/record-batch.js';
@@ -47,6 +49,7 @@ export function recordsFromFetch(
   fetchOffset: number,
   readCommitted: boolean,
   abortedTransactions: readonly AbortedTransaction[] | null,
+  lastStableOffset = -1,
 ): PartitionRecords {
   const records: ConsumerRecord[] = [];
   let nextOffset = fetchOffset;
@@ -59,6 +62,7 @@ export function recordsFromFetch(
     const h = batch.header;
     const lastOffset = h.baseOffset + h.lastOffsetDelta;
     if (lastOffset < fetchOffset) continue;
+    if (readCommitted && lastStableOffset >= 0 && h.baseOffset >= lastStableOffset) break;
     nextOffset = Math.max(nextOffset, lastOffset + 1);
     const control = isControl(h.attributes);
     if (readCommitted && h.producerId >= 0) {

@@ -11,8 +11,11 @@ export { ConfigError, ConnectionError, KafkaError, TimeoutError, UnsupportedVers
 export type { ConsumerRecord } from './fetch-records.js';
 export { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsets, type IsolationLevel, type TopicPartition } from './list-offsets.js';
 export { murmur2, partitionForKey, toPositive } from './partitioner.js';
-export { Producer, type ProducerOptions, type ProducerRecord, type RecordMetadata, type SendCallback } from './producer.js';
-export { PRODUCER_DEFAULTS, producerConfigFrom, type ProducerConfig } from './producer-config.js';
+export { Producer, type GroupMetadata, type ProducerOptions, type ProducerRecord, type RecordMetadata, type SendCallback, type TxnOffset } from './producer.js';
+export { PRODUCER_DEFAULTS, idempotenceEnabled, producerConfigFrom, type ProducerConfig } from './producer-config.js';
+export { TransactionAbortedError, type TxnState } from './transaction-manager.js';
+export { abortTransaction, describeProducers, describeTransaction, listTransactions } from './admin-transactions.js';
+export type { AbortTransactionSpec, PartitionProducers, ProducerState, TransactionDescription, TransactionListing } from './admin-transactions.js';
 export { GroupCoordinators } from './coordinator.js';
 export { commitOffsets, fetchCommittedOffsets, type CommittedOffset, type Membership, type OffsetToCommit } from './group-offsets.js';
 export { CLIENT_ASSIGNORS, rangeAssignor, roundRobinAssignor, type ClientAssignor, type MemberSubscription } from './group/assignors.js';

@@ -23,6 +23,16 @@ export interface ProducerConfig {
   bufferMemory: number;
   maxRequestSize: number;
   maxBlockMs: number;
+  /**
+   * Idempotence (producer id, epoch and sequence numbers in every batch). Undefined means Kafka's
+   * default since 3.0: on, unless acks, retries or max.in.flight.requests.per.connection conflict,
+   * in which case it is silently off; explicitly true with a conflict is a ConfigError.
+   */
+  enableIdempotence?: boolean;
+  /** Makes the producer transactional (initTransactions, beginTransaction, ...); implies idempotence. */
+  transactionalId?: string;
+  /** How long the coordinator lets a transaction stay open before aborting it. */
+  transactionTimeoutMs: number;
 }
 
 export const PRODUCER_DEFAULTS: ProducerConfig = {
@@ -39,7 +49,35 @@ export const PRODUCER_DEFAULTS: ProducerConfig = {
   bufferMemory: 33554432,
   maxRequestSize: 1048576,
   maxBlockMs: 60_000,
+  transactionTimeoutMs: 60_000,
 };
+
+/** Kafka's MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION_FOR_IDEMPOTENCE: the broker remembers five batches per producer. */
+export const MAX_IN_FLIGHT_FOR_IDEMPOTENCE = 5;
+
+/**
+ * Whether the producer is idempotent, by the rules of Java's ProducerConfig
+ * (postProcessAndValidateIdempotenceConfigs): conflicting acks/retries/max.in.flight turn a defaulted
+ * idempotence off and make an explicit one a ConfigError; a transactional.id needs idempotence.
+ */
+export function idempotenceEnabled(c: Pick<ProducerConfig, 'enableIdempotence' | 'acks' | 'retries' | 'maxInFlightRequestsPerConnection' | 'transactionalId'>): boolean {
+  const explicit = c.enableIdempotence !== undefined;
+  let enabled = c.enableIdempotence ?? true;
+  if (enabled) {
+    const conflicts: string[] = [];
+    if (c.retries === 0) conflicts.push('Must set retries to non-zero when using the idempotent producer.');
+    if (c.acks !== -1) conflicts.push('Must set acks to all in order to use the idempotent producer. Otherwise we cannot guarantee idempotence.');
+    if (c.maxInFlightRequestsPerConnection > MAX_IN_FLIGHT_FOR_IDEMPOTENCE) {
+      conflicts.push(`Must set max.in.flight.requests.per.connection to at most ${MAX_IN_FLIGHT_FOR_IDEMPOTENCE} to use the idempotent producer.`);
+    }
+    if (conflicts.length > 0) {
+      if (explicit) throw new ConfigError(conflicts[0]!);
+      enabled = false;
+    }
+  }
+  if (!enabled && c.transactionalId !== undefined) throw new ConfigError('Cannot set a transactional.id without also enabling idempotence.');
+  return enabled;
+}
 
 export const COMPRESSION_CODECS: Record<string, CompressionCodec> = {
   none: CompressionCodec.None,
@@ -97,10 +135,19 @@ const SETTERS: Record<string, Setter> = {
   'buffer.memory': (c, v) => (c.bufferMemory = parseIntConfig(v, 'buffer.memory')),
   'max.request.size': (c, v) => (c.maxRequestSize = parseIntConfig(v, 'max.request.size', 1)),
   'max.block.ms': (c, v) => (c.maxBlockMs = parseIntConfig(v, 'max.block.ms')),
+  'enable.idempotence': (c, v) => (c.enableIdempotence = parseBoolean(v, 'enable.idempotence')),
+  'transactional.id': (c, v) => (c.transactionalId = v.trim() === '' ? undefined : v),
+  'transaction.timeout.ms': (c, v) => (c.transactionTimeoutMs = parseIntConfig(v, 'transaction.timeout.ms', 1, 2147483647)),
 };
 
+function parseBoolean(value: string, key: string): boolean {
+  const v = value.trim().toLowerCase();
+  if (v === 'true' || v === 'false') return v === 'true';
+  throw invalid(value, key, 'Expected value to be either true or false');
+}
+
 /** Java client keys kt accepts and ignores (serializers are always bytes here). */
-const IGNORED = new Set(['key.serializer', 'value.serializer', 'enable.idempotence', 'partitioner.ignore.keys', 'send.buffer.bytes', 'receive.buffer.bytes', 'metadata.max.age.ms']);
+const IGNORED = new Set(['key.serializer', 'value.serializer', 'partitioner.ignore.keys', 'send.buffer.bytes', 'receive.buffer.bytes', 'metadata.max.age.ms']);
 
 export interface ParsedProducerConfig {
   config: ProducerConfig;

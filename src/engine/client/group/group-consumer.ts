@@ -108,6 +108,11 @@ export class GroupConsumer {
     return this.membership.generationId;
   }
 
+  /** What a transactional producer's sendOffsetsToTransaction needs (Java's consumer.groupMetadata()). */
+  groupMetadata(): { groupId: string; generationId: number; memberId: string; groupInstanceId: string | null } {
+    return { groupId: this.groupId, generationId: this.membership.generationId, memberId: this.membership.memberId, groupInstanceId: this.config.groupInstanceId ?? null };
+  }
+
   async connect(): Promise<void> {
     await this.consumer.connect();
   }

@@ -83,7 +83,7 @@ describe('TxnOffsetCommit on the wire', () => {
     let second: RunningKt | undefined;
     try {
       const conn = await ready(first);
-      expect((await conn.negotiate()).get(28)).toEqual({ minVersion: 0, maxVersion: 4 });
+      expect((await conn.negotiate()).get(28)).toEqual({ minVersion: 0, maxVersion: 5 });
       await conn.send(19, 7, { topics: [{ name: TOPIC, numPartitions: 2, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 5000 });
       const plain = await conn.send(8, 8, { groupId: GROUP, generationIdOrMemberEpoch: -1, memberId: '', topics: [{ name: TOPIC, partitions: [{ partitionIndex: 0, committedOffset: 5, committedLeaderEpoch: 0, committedMetadata: 'plain' }] }] });
       expect(plain.topics[0].partitions[0].errorCode).toBe(ErrorCode.NONE);

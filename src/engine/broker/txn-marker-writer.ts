@@ -30,6 +30,7 @@ export function writeTxnMarker(
       producerEpoch: marker.producerEpoch,
       commit: marker.commit,
       coordinatorEpoch: marker.coordinatorEpoch,
+      transactionVersion: marker.transactionVersion,
     });
     if (errorCode !== ErrorCode.NONE || topic !== OFFSETS_TOPIC) return { topic, partition, errorCode };
     try {

@@ -10,7 +10,7 @@
  */
 import type { Logger } from '../logger.js';
 import { MetadataImage } from '../metadata/image.js';
-import { LATEST_METADATA_VERSION, METADATA_VERSION_FEATURE } from '../metadata/features.js';
+import { BOOTSTRAP_FEATURE_LEVELS, SUPPORTED_FEATURES } from '../metadata/features.js';
 import { RecordType, SECURITY_PROTOCOLS } from '../metadata/record-types.js';
 import { applyMetadataRecord, emptyChange, type MetadataChange } from '../metadata/replay.js';
 import { randomUuid } from '../metadata/meta-properties.js';
@@ -54,7 +54,13 @@ export class QuorumController {
     this.listeners.push(listener);
   }
 
-  /** Rebuild the image from the log; bootstrap the features on a brand-new log. */
+  /**
+   * Rebuild the image from the log; bootstrap the features on a brand-new log (metadata.version and
+   * transaction.version 2, one FeatureLevelRecord each, as Kafka 4.0 formats a new cluster). A log
+   * written before transaction.version existed keeps it at level 0, as Kafka keeps an upgraded
+   * cluster's features until an operator finalizes them (kafka-features.sh upgrade): its producers go
+   * on with AddPartitionsToTxn and the epoch kept per transaction.
+   */
   async start(): Promise<void> {
     const change = emptyChange();
     let count = 0;
@@ -65,7 +71,7 @@ export class QuorumController {
     this.logger.info(`replayed ${count} metadata records up to offset ${this.image.offset}`);
     this.publish(change);
     if (this.log.endOffset === 0) {
-      await this.commit([metadataRecord(RecordType.FeatureLevel, { name: METADATA_VERSION_FEATURE, featureLevel: LATEST_METADATA_VERSION })]);
+      await this.commit(BOOTSTRAP_FEATURE_LEVELS.map((f) => metadataRecord(RecordType.FeatureLevel, { name: f.name, featureLevel: f.featureLevel })));
     }
   }
 
@@ -102,7 +108,7 @@ export class QuorumController {
             port: e.port,
             securityProtocol: Math.max(0, SECURITY_PROTOCOLS.indexOf(e.securityProtocol)),
           })),
-          features: [{ name: METADATA_VERSION_FEATURE, minSupportedVersion: 1, maxSupportedVersion: LATEST_METADATA_VERSION }],
+          features: SUPPORTED_FEATURES.map((f) => ({ name: f.name, minSupportedVersion: f.minVersion, maxSupportedVersion: f.maxVersion })),
           rack: req.rack,
           fenced: false,
           inControlledShutdown: false,

@@ -15,22 +15,30 @@
  * transactional batches of two producers in one request with INVALID_PRODUCER_ID_MAPPING. With
  * transaction.partition.verification.enable, a transactional batch must be for a partition of the
  * producer's ongoing transaction (KIP-890); nothing awaits between that check and the append.
+ * From v12 (transaction version 2) the partition is instead added to the producer's transaction by
+ * the coordinator (coordinator/transaction/implicit-add.ts), whatever that switch says; again the
+ * add and the appends run with nothing in between.
  *
  * v1 throttle time; v2 log append time; v3 transactional id, magic 2 only; v5 log start offset; v8 per-record errors and error message;
- * v9 flexible; v10 current leader hint (KIP-951); v11 no wire change.
+ * v9 flexible; v10 current leader hint (KIP-951); v11 no wire change, TRANSACTION_ABORTABLE instead of
+ * INVALID_TXN_STATE; v12 no wire change (Kafka 4.0, KIP-890 part 2): sent by clients running
+ * transaction.version 2, which do not send AddPartitionsToTxn — the broker adds the partition.
  */
 import type { Message } from '../../protocol/codec.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { ProduceRequest, ProduceResponse } from '../../protocol/messages/00-produce.js';
 import { BATCH_OVERHEAD, batchAttributes, CURRENT_MAGIC, isTransactional, MAGIC_OFFSET, readInt64 } from '../../records/batch-header.js';
+import { addImplicitlyThen, PRODUCE_IMPLICIT_ADD_VERSION, produceAddError } from '../../coordinator/transaction/implicit-add.js';
+import type { TopicPartitionRef } from '../../coordinator/transaction/transaction-metadata.js';
 import { defineHandler, NO_RESPONSE } from '../handler.js';
+import type { MetadataImage } from '../../metadata/image.js';
 import type { ProduceAppendOptions } from '../replica-manager.js';
 
 export default defineHandler({
   apiKey: 0,
   name: 'Produce',
   minVersion: 0,
-  maxVersion: 11,
+  maxVersion: 12,
   request: ProduceRequest,
   response: ProduceResponse,
   async handle(request, ctx) {
@@ -43,22 +51,30 @@ export default defineHandler({
     if (requestError !== ErrorCode.NONE) return acks === 0 ? NO_RESPONSE : errorResponse(request, requestError);
     const transactionalId: string | null = request.transactionalId ?? null;
     const coordinator = ctx.services.transactionCoordinator;
+    const validAcks = acks === 0 || acks === 1 || acks === -1;
+    const implicitAdd = transactionalId !== null && validAcks && ctx.apiVersion >= PRODUCE_IMPLICIT_ADD_VERSION;
     const appendOptions: ProduceAppendOptions | undefined =
       transactionalId === null
         ? undefined
         : {
             transactionalId,
-            // The produce version decides how a partition missing from the transaction is reported (v11+: TRANSACTION_ABORTABLE).
-            verifyPartition: (id, producerId, epoch, topic, partition) => coordinator.verifyPartition(id, producerId, epoch, topic, partition, ctx.apiVersion),
+            // v12+: the partitions were added just before (below); older versions are verified (KIP-890 part 1), the
+            // version deciding how a partition missing from the transaction is reported (v11+: TRANSACTION_ABORTABLE).
+            verifyPartition: implicitAdd
+              ? () => ErrorCode.NONE
+              : (id, producerId, epoch, topic, partition) => coordinator.verifyPartition(id, producerId, epoch, topic, partition, ctx.apiVersion),
           };
-    const validAcks = acks === 0 || acks === 1 || acks === -1;
-    const responses = (request.topicData as Message[]).map((t) => ({
+    // The image as of the appends (a retried implicit add awaits first).
+    const produce = (added?: { partitions: Set<string>; errorCode: number }, now = ctx.services.metadata()) => (request.topicData as Message[]).map((t) => ({
       name: t.name,
       partitionResponses: (t.partitionData as Message[]).map((p) => {
-        const result = validAcks
-          ? replicaManager.append(image, t.name, p.index, p.records, acks, appendOptions)
-          : { errorCode: ErrorCode.INVALID_REQUIRED_ACKS, errorMessage: null, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1 };
-        const state = image.topic(t.name)?.partitions.get(p.index);
+        const refused = added && added.errorCode !== ErrorCode.NONE && added.partitions.has(partitionKey(t.name, p.index));
+        const result = refused
+          ? { ...produceAddError(added.errorCode), baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1 }
+          : validAcks
+            ? replicaManager.append(now, t.name, p.index, p.records, acks, appendOptions)
+            : { errorCode: ErrorCode.INVALID_REQUIRED_ACKS, errorMessage: null, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1 };
+        const state = now.topic(t.name)?.partitions.get(p.index);
         const leaderMoved = result.errorCode === ErrorCode.NOT_LEADER_OR_FOLLOWER && state;
         return {
           index: p.index,
@@ -72,6 +88,17 @@ export default defineHandler({
         };
       }),
     }));
+    let responses;
+    const txnPartitions = implicitAdd ? transactionalPartitions(request, image) : undefined;
+    if (txnPartitions && txnPartitions.partitions.length > 0) {
+      // The add and the appends run in one go: nothing (no marker) can come between them.
+      const keys = new Set(txnPartitions.partitions.map((tp) => partitionKey(tp.topic, tp.partition)));
+      responses = await addImplicitlyThen(coordinator, transactionalId!, txnPartitions.producerId, txnPartitions.producerEpoch, txnPartitions.partitions, (errorCode) =>
+        produce({ partitions: keys, errorCode }),
+      );
+    } else {
+      responses = produce();
+    }
     if (acks === 0) return NO_RESPONSE;
     return { responses, throttleTimeMs: 0 };
   },
@@ -108,4 +135,28 @@ function transactionalProblem(request: Message): number {
     }
   }
   return ErrorCode.NONE;
+}
+
+const partitionKey = (topic: string, partition: number) => `${topic}\u0000${partition}`;
+
+/**
+ * Produce v12+: the partitions whose batch is transactional (the one producer transactionalProblem
+ * allowed), among the partitions that exist — what the coordinator is asked to add.
+ */
+function transactionalPartitions(request: Message, image: MetadataImage): { producerId: number; producerEpoch: number; partitions: TopicPartitionRef[] } {
+  const partitions: TopicPartitionRef[] = [];
+  let producerId = -1;
+  let producerEpoch = -1;
+  for (const t of request.topicData as Message[]) {
+    const topic = image.topic(t.name);
+    for (const p of t.partitionData as Message[]) {
+      const records = p.records as Buffer | null;
+      if (!records || records.length < BATCH_OVERHEAD || records.readInt8(MAGIC_OFFSET) !== CURRENT_MAGIC) continue;
+      if (!isTransactional(batchAttributes(records)) || readInt64(records, 43) < 0 || !topic?.partitions.has(p.index)) continue;
+      producerId = readInt64(records, 43);
+      producerEpoch = records.readInt16BE(51);
+      partitions.push({ topic: t.name, partition: p.index });
+    }
+  }
+  return { producerId, producerEpoch, partitions };
 }

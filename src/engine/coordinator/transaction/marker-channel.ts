@@ -11,6 +11,12 @@ export interface TxnMarker {
   coordinatorEpoch: number;
   commit: boolean;
   partitions: { topic: string; partition: number }[];
+  /**
+   * The transaction's version (KIP-890): 2 when EndTxn v5 bumped the epoch for these markers, so each
+   * partition's log requires the marker's epoch to be newer than the producer's data (a strictly
+   * greater check); 0/1 or absent (WriteTxnMarkers over the wire, v0/v1) keep the older rule.
+   */
+  transactionVersion?: number;
 }
 
 export interface MarkerPartitionResult {

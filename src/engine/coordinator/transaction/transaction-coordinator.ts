@@ -198,8 +198,12 @@ export class TransactionCoordinator {
 
   // ---- AddPartitionsToTxn / AddOffsetsToTxn
 
-  /** Add partitions to the producer's transaction (starting one if none is open); one error for all. */
-  addPartitions(transactionalId: string, producerId: number, producerEpoch: number, partitions: TopicPartitionRef[]): number {
+  /**
+   * Add partitions to the producer's transaction (starting one if none is open); one error for all.
+   * `clientTransactionVersion` 2 is KIP-890 part 2's implicit add (Produce v12, TxnOffsetCommit v5,
+   * see implicit-add.ts): the transaction then runs version 2, so a timeout abort bumps its epoch too.
+   */
+  addPartitions(transactionalId: string, producerId: number, producerEpoch: number, partitions: TopicPartitionRef[], clientTransactionVersion?: number): number {
     if (!transactionalId) return ErrorCode.INVALID_REQUEST;
     const lookup = this.state.get(transactionalId);
     if ('errorCode' in lookup) return lookup.errorCode;
@@ -211,7 +215,7 @@ export class TransactionCoordinator {
     if (txn.state === 'PrepareCommit' || txn.state === 'PrepareAbort') return ErrorCode.CONCURRENT_TRANSACTIONS;
     if (txn.state === 'Ongoing' && partitions.every((p) => txn.hasPartition(p.topic, p.partition))) return ErrorCode.NONE;
     if (txn.state === 'Dead' || txn.state === 'PrepareEpochFence') return ErrorCode.UNKNOWN_SERVER_ERROR;
-    const transit = txn.prepareAddPartitions(partitions, this.now(), txn.clientTransactionVersion);
+    const transit = txn.prepareAddPartitions(partitions, this.now(), clientTransactionVersion ?? txn.clientTransactionVersion);
     return this.state.append(txn, transit, lookup.coordinatorEpoch);
   }
 
@@ -317,6 +321,8 @@ export class TransactionCoordinator {
         coordinatorEpoch,
         commit: txn.state === 'PrepareCommit',
         partitions: txn.partitionList(),
+        // Version 2 markers carry the epoch EndTxn bumped: the log requires it newer than the data's.
+        ...(txn.clientTransactionVersion >= 2 ? { transactionVersion: 2 } : {}),
       };
       if (!(await this.sender.send(id, marker, stillCurrent))) return;
       for (;;) {

@@ -1,7 +1,7 @@
 /**
  * Produce (API key 0).
  *
- * Valid versions: 0-11 (0-6 deprecated upstream). Flexible versions: 9+.
+ * Valid versions: 0-12 (0-6 deprecated upstream). Flexible versions: 9+.
  * Served by: broker.
  *
  * v0: write record sets to partition leaders, with acks and a timeout.
@@ -16,6 +16,10 @@
  * v9: first flexible version.
  * v10: response adds tagged currentLeader / nodeEndpoints hints (KIP-951).
  * v11: no wire change; TRANSACTION_ABORTABLE may be returned (KIP-890).
+ * v12: no wire change (Kafka 4.0, KIP-890 part 2): with transaction.version 2 a transactional batch
+ *      also adds its partition to the producer's transaction (AddPartitionsToTxn is not sent);
+ *      clients without version 2 stay at v11. Newer than the spec snapshot (3.x) the
+ *      conformance test compares with.
  */
 import type { MessageSpec } from '../schema.js';
 
@@ -23,7 +27,7 @@ export const ProduceRequest = {
   name: 'ProduceRequest',
   type: 'request',
   apiKey: 0,
-  validVersions: '0-11',
+  validVersions: '0-12',
   flexibleVersions: '9+',
   fields: [
     { name: 'transactionalId', type: 'string', versions: '3+', nullableVersions: '3+', default: null },
@@ -49,7 +53,7 @@ export const ProduceResponse = {
   name: 'ProduceResponse',
   type: 'response',
   apiKey: 0,
-  validVersions: '0-11',
+  validVersions: '0-12',
   flexibleVersions: '9+',
   fields: [
     {

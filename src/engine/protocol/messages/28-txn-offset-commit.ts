@@ -1,7 +1,7 @@
 /**
  * TxnOffsetCommit (API key 28).
  *
- * Valid versions: 0-4. Flexible versions: 3+.
+ * Valid versions: 0-5. Flexible versions: 3+.
  * Served by: broker.
  *
  * v0: commit offsets within a transaction.
@@ -9,6 +9,10 @@
  * v2: adds the committed leader epoch.
  * v3: first flexible version; adds generation id, member id and group instance id.
  * v4: no wire change; TRANSACTION_ABORTABLE may be returned (KIP-890).
+ * v5: no wire change (Kafka 4.0, KIP-890 part 2): with transaction.version 2 the request also adds
+ *     the group's __consumer_offsets partition to the transaction (AddOffsetsToTxn is not sent);
+ *     clients without version 2 stay at v4. Newer than the spec snapshot (3.x) the conformance
+ *     test compares with.
  */
 import type { MessageSpec } from '../schema.js';
 
@@ -16,7 +20,7 @@ export const TxnOffsetCommitRequest = {
   name: 'TxnOffsetCommitRequest',
   type: 'request',
   apiKey: 28,
-  validVersions: '0-4',
+  validVersions: '0-5',
   flexibleVersions: '3+',
   fields: [
     { name: 'transactionalId', type: 'string', versions: '0+' },
@@ -48,7 +52,7 @@ export const TxnOffsetCommitResponse = {
   name: 'TxnOffsetCommitResponse',
   type: 'response',
   apiKey: 28,
-  validVersions: '0-4',
+  validVersions: '0-5',
   flexibleVersions: '3+',
   fields: [
     { name: 'throttleTimeMs', type: 'int32', versions: '0+' },

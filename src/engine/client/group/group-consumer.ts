@@ -7,6 +7,9 @@
  *
  * The fetching is the assignment Consumer's; this class adds membership around it. Rebalances run
  * in the background of poll(): poll returns no records until the member has its new partitions.
+ * A partition whose committed offset an open transaction holds (a transactional producer's
+ * sendOffsetsToTransaction) is not started until that transaction ends, as in Java: the member
+ * heartbeats and asks again every retry.backoff.ms, and poll() returns nothing meanwhile.
  */
 import { decodeAssignment, encodeSubscription } from '../../protocol/consumer-protocol.js';
 import { ErrorCode } from '../../protocol/errors.js';
@@ -15,7 +18,7 @@ import { Consumer, type ConsumerOptions, type ConsumerRecord, type TopicPartitio
 import type { ConsumerConfig } from '../consumer-config.js';
 import { COORDINATOR_ERRORS, GroupCoordinators } from '../coordinator.js';
 import { ConfigError, KafkaError, isRetriable, isRetriableError, kafkaError } from '../errors.js';
-import { type OffsetToCommit, commitOffsets, fetchCommittedOffsets } from '../group-offsets.js';
+import { type CommittedOffset, type OffsetToCommit, commitOffsets, fetchStableCommittedOffsets } from '../group-offsets.js';
 import { backoffMs, sleep } from '../timing.js';
 import { HeartbeatLoop } from './heartbeat.js';
 import { assignAsLeader, partitionCountsOf, sameCounts } from './leader-assignment.js';
@@ -75,6 +78,9 @@ export class GroupConsumer {
   private nextAutoCommitAt = 0;
   private nextMetadataCheckAt = 0;
   private committing?: Promise<void>;
+  /** The join's last step: synced and heartbeating, fetching the new partitions' committed offsets (held by a transaction?). */
+  private fetchingOffsets = false;
+  private waitingForStableOffsets = false;
 
   constructor(options: GroupConsumerOptions = {}) {
     const { listener, ...consumerOptions } = options;
@@ -106,6 +112,11 @@ export class GroupConsumer {
 
   get generationId(): number {
     return this.membership.generationId;
+  }
+
+  /** True while the member has joined but an open transaction holds the committed offsets it would start from. */
+  get awaitingStableOffsets(): boolean {
+    return this.waitingForStableOffsets;
   }
 
   /** What a transactional producer's sendOffsetsToTransaction needs (Java's consumer.groupMetadata()). */
@@ -254,8 +265,10 @@ export class GroupConsumer {
       this.rejoinReason = null;
       try {
         if (await this.joinOnce(reason)) return;
+        this.heartbeats.stop();
         this.rejoinReason ??= reason;
       } catch (err) {
+        this.heartbeats.stop();
         if (!isRetriableError(err)) throw err;
         this.rejoinReason ??= reason;
         await sleep(backoffMs(attempt, this.config.retryBackoffMs));
@@ -283,9 +296,36 @@ export class GroupConsumer {
     const synced = await this.membership.sync(assignments);
     if (!synced.ok) return this.retryOrThrow(synced.errorCode, 'SyncGroup');
     const tps = (decodeAssignment(synced.value) ?? []).flatMap((t) => t.partitions.map((partition) => ({ topic: t.topic, partition })));
-    await this.onAssigned(tps);
+    // Heartbeat from here: waiting for a transaction's offsets may outlast the session timeout.
     this.heartbeats.start();
+    const committed = await this.stableOffsets(tps);
+    if (committed === null) return false;
+    await this.onAssigned(tps, committed);
     return true;
+  }
+
+  /**
+   * The committed offsets to start `tps` from, waiting while a transaction holds some of them;
+   * null when a rebalance, the member's poll timeout or close() ends the wait (join again).
+   */
+  private async stableOffsets(tps: TopicPartition[]): Promise<Map<string, CommittedOffset> | null> {
+    if (tps.length === 0) return new Map();
+    const interrupted = () => this.closed || this.rejoinReason !== null || this.failure !== null;
+    this.fetchingOffsets = true;
+    try {
+      const committed = await fetchStableCommittedOffsets(this.coordinators, this.groupId, tps, {
+        retryBackoffMs: this.config.retryBackoffMs,
+        cancelled: interrupted,
+        onRetry: (err) => {
+          if (err instanceof KafkaError && err.code === ErrorCode.UNSTABLE_OFFSET_COMMIT) this.waitingForStableOffsets = true;
+        },
+      });
+      this.throwIfFailed();
+      return interrupted() ? null : committed;
+    } finally {
+      this.fetchingOffsets = false;
+      this.waitingForStableOffsets = false;
+    }
   }
 
   private retryOrThrow(code: number, api: string): false {
@@ -294,12 +334,9 @@ export class GroupConsumer {
     throw kafkaError(code, null, `${api} for group ${this.groupId}`);
   }
 
-  private async onAssigned(tps: TopicPartition[]): Promise<void> {
+  private async onAssigned(tps: TopicPartition[], committed: Map<string, CommittedOffset>): Promise<void> {
     await this.consumer.assign(tps);
-    if (tps.length > 0) {
-      const committed = await fetchCommittedOffsets(this.coordinators, this.groupId, tps, { requireStable: true });
-      for (const c of committed.values()) this.consumer.seek(c, c.offset);
-    }
+    for (const c of committed.values()) this.consumer.seek(c, c.offset);
     this.nextAutoCommitAt = Date.now() + this.config.autoCommitIntervalMs;
     this.nextMetadataCheckAt = Date.now() + this.config.metadataMaxAgeMs;
     await this.listener.onPartitionsAssigned?.(tps);
@@ -360,7 +397,8 @@ export class GroupConsumer {
     }
     const generation = this.membership.generationId;
     const code = await this.membership.heartbeat().catch(() => ErrorCode.NONE);
-    if (generation !== this.membership.generationId || this.joining || code === ErrorCode.NONE) return;
+    // While joining, the join itself handles the answers; but a member waiting for a transaction's offsets has joined.
+    if (generation !== this.membership.generationId || (this.joining && !this.fetchingOffsets) || code === ErrorCode.NONE) return;
     switch (code) {
       case ErrorCode.REBALANCE_IN_PROGRESS:
         // Keep heartbeating until poll() rejoins, so the session lives while the application works.

@@ -13,6 +13,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   log: async () => (await import('./log.bench.js')).benchLog,
   broker: async () => (await import('./broker.bench.js')).benchBroker,
   group: async () => (await import('./group.bench.js')).benchGroup,
+  txn: async () => (await import('./txn.bench.js')).benchTxn,
 };
 
 async function main(): Promise<void> {

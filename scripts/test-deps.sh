@@ -35,4 +35,11 @@ fi
 # The Java client tests' jars (org.apache.kafka:kafka-clients) come from Maven Central into ~/.m2 and
 # test/java is compiled once here, so no test waits on a download.
 cd "$(dirname "$0")/.."
-mvn -q -B -Dstyle.color=never -f test/java/pom.xml process-classes
+mvn_log=$(mktemp)
+if ! mvn -q -B -f test/java/pom.xml process-classes >"$mvn_log" 2>&1; then
+  cat "$mvn_log" >&2
+  rm -f "$mvn_log"
+  echo "test-deps: building test/java (the Java client's tests) failed" >&2
+  exit 1
+fi
+rm -f "$mvn_log"

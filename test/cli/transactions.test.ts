@@ -48,7 +48,9 @@ describe('transaction tools against kt', () => {
     ]);
 
   beforeAll(async () => {
-    // Partition verification off lets the find-hanging test leave a transaction its coordinator never heard of.
+    // Partition verification off lets the find-hanging test leave a transaction its coordinator never
+    // heard of: a producer of the older transaction protocol (Produce v11) whose AddPartitionsToTxn
+    // never reached the coordinator, which is how hanging transactions arose before KIP-890.
     server = await startKt({ 'num.partitions': '1', 'transaction.partition.verification.enable': 'false' });
     bootstrap = server.bootstrap;
   });
@@ -115,9 +117,17 @@ describe('transaction tools against kt', () => {
   it('describe-producers shows an open transaction; find-hanging finds one its coordinator forgot; abort ends it', async () => {
     const topic = 'cli-hanging';
     await new Producer({ bootstrapServers: bootstrap }).produce({ topic, partition: 0, value: 'before' });
-    const p = new Producer({ bootstrapServers: bootstrap, transactionalId: 'cli-hang' });
+    // The older protocol: with transaction version 2 the Produce itself (v12) would add the partition
+    // at the coordinator, and nothing could hang.
+    const p = new Producer({ bootstrapServers: bootstrap, transactionalId: 'cli-hang', maxTransactionVersion: 1 });
     // The coordinator never hears of the partition: AddPartitionsToTxn is answered here, not sent.
-    intercept(p, (apiKey, body, send) => {
+    const produceVersions: number[] = [];
+    intercept(p, async (apiKey, body, send) => {
+      if (apiKey === 0) {
+        const answer = await send();
+        produceVersions.push(answer.version);
+        return answer;
+      }
       if (apiKey !== 24) return send();
       const b = (typeof body === 'function' ? body(3) : body) as Message;
       const resultsByTopicV3AndBelow = b.v3AndBelowTopics.map((t: Message) => ({ name: t.name, resultsByPartition: t.partitions.map((i: number) => ({ partitionIndex: i, partitionErrorCode: 0 })) }));
@@ -126,6 +136,7 @@ describe('transaction tools against kt', () => {
     await p.initTransactions();
     p.beginTransaction();
     await p.produce({ topic, partition: 0, value: 'hanging' });
+    expect(produceVersions).toEqual([11]);
     const { producerId, epoch } = p.transactionManager!.identity;
 
     const producers = await kt(['transactions', 'describe-producers', '--topic', topic, '--partition', '0', '--bootstrap-server', bootstrap]);

@@ -1,8 +1,10 @@
 /**
  * kt's transactional producer against librdkafka's mock cluster (which implements the transaction
- * APIs but writes no markers) and against kt: the requests go in Kafka's order (FindCoordinator
- * key type 1, InitProducerId, AddPartitionsToTxn before a partition's first produce, AddOffsetsToTxn
- * then TxnOffsetCommit at the group coordinator, EndTxn), retriable coordinator errors are retried,
+ * APIs but writes no markers, and finalizes no transaction.version: the older protocol) and against
+ * kt (transaction.version 2): the requests go in Kafka's order (FindCoordinator key type 1,
+ * InitProducerId, then on the older protocol AddPartitionsToTxn before a partition's first produce
+ * and AddOffsetsToTxn before TxnOffsetCommit; with version 2 Produce v12 and TxnOffsetCommit v5 add
+ * them at the broker; EndTxn), retriable coordinator errors are retried,
  * misuse is refused, and a failed send makes the transaction abortable. Against kt: a newer instance
  * fences an older one, and kt's own read_committed consumer sees exactly the committed records.
  */
@@ -67,9 +69,10 @@ describe.each(BROKERS)("kt's transactional producer against %s", (brokerName, st
     }
   }
 
-  it('sends the transaction protocol in order: coordinator, producer id, partitions before produce, offsets, EndTxn', async () => {
+  it(`sends the transaction protocol in order (${isKt ? 'version 2' : 'the older protocol'}): coordinator, producer id, partitions, produce, offsets, EndTxn`, async () => {
     const p = producer('txn-order');
     const calls: string[] = [];
+    const versions: string[] = [];
     intercept(p, async (apiKey, body, send) => {
       const answer = await send();
       const b: Message = typeof body === 'function' ? body(answer.version) : body;
@@ -80,6 +83,7 @@ describe.each(BROKERS)("kt's transactional producer against %s", (brokerName, st
       if (apiKey === 25) calls.push(`AddOffsetsToTxn(${b.groupId})`);
       if (apiKey === 28) calls.push(`TxnOffsetCommit(${b.groupId})`);
       if (apiKey === 26) calls.push(`EndTxn(${b.committed})`);
+      if ([0, 26, 28].includes(apiKey)) versions.push(`${apiKey === 0 ? 'Produce' : apiKey === 26 ? 'EndTxn' : 'TxnOffsetCommit'} v${answer.version}`);
       return answer;
     });
     await p.initTransactions();
@@ -93,13 +97,20 @@ describe.each(BROKERS)("kt's transactional producer against %s", (brokerName, st
     expect(dedup).toEqual([
       'FindCoordinator(1)',
       'InitProducerId(txn-order)',
-      'AddPartitionsToTxn(txn-order:1)',
+      ...(isKt ? [] : ['AddPartitionsToTxn(txn-order:1)']),
       'Produce(txn-order)',
-      'AddOffsetsToTxn(txn-order-group)',
+      ...(isKt ? [] : ['AddOffsetsToTxn(txn-order-group)']),
       ...(dedup.includes('FindCoordinator(0)') ? ['FindCoordinator(0)'] : []),
       'TxnOffsetCommit(txn-order-group)',
       'EndTxn(true)',
     ]);
+    expect(p.transactionManager!.transactionV2).toBe(isKt);
+    if (isKt) {
+      expect(new Set(versions)).toEqual(new Set(['Produce v12', 'TxnOffsetCommit v5', 'EndTxn v5']));
+    } else {
+      // The older protocol: Produce and TxnOffsetCommit below the versions that add partitions themselves.
+      for (const v of versions) expect(v).toMatch(/^(Produce v([3-9]|1[01])|TxnOffsetCommit v[0-4]|EndTxn v[0-5])$/);
+    }
     const batches = (await wireBatches(broker.bootstrap, 'txn-order', 1)).filter((b) => (b.header.attributes & 0x20) === 0);
     expect(batches.length).toBeGreaterThan(0);
     for (const b of batches) {

@@ -27,6 +27,13 @@ export interface VersionRange {
   maxVersion: number;
 }
 
+export interface FinalizedFeatures {
+  epoch: number;
+  levels: ReadonlyMap<string, number>;
+}
+
+export const NO_FINALIZED_FEATURES: FinalizedFeatures = { epoch: -1, levels: new Map() };
+
 export class BrokerConnection {
   private nextCorrelationId = 1;
   private readonly pending = new Map<number, Pending>();
@@ -35,6 +42,11 @@ export class BrokerConnection {
   private closedError?: Error;
   /** The broker's supported versions per api key, once negotiated. */
   apiVersions = new Map<number, VersionRange>();
+  /**
+   * The cluster's finalized features as this broker reported them (ApiVersions v3+, KIP-584): each
+   * feature's finalized level, and the epoch of that view (-1: none reported, e.g. before v3).
+   */
+  finalizedFeatures: FinalizedFeatures = NO_FINALIZED_FEATURES;
 
   private constructor(
     private readonly socket: Socket,
@@ -70,6 +82,9 @@ export class BrokerConnection {
     let response = await this.send(18, 3, { clientSoftwareName: 'kt', clientSoftwareVersion: '0.1.0' });
     if (response.errorCode === 35) response = await this.send(18, 0, {});
     this.apiVersions = new Map(response.apiKeys.map((k: Message) => [k.apiKey, { minVersion: k.minVersion, maxVersion: k.maxVersion }]));
+    // A v0 answer (the fallback) has no feature fields: nothing finalized as far as the client knows.
+    const levels = new Map<string, number>(((response.finalizedFeatures as Message[] | undefined) ?? []).map((f) => [f.name, f.maxVersionLevel]));
+    this.finalizedFeatures = { epoch: (response.finalizedFeaturesEpoch as number | undefined) ?? -1, levels };
     return this.apiVersions;
   }
 

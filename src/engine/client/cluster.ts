@@ -6,7 +6,7 @@
 import type { Message } from '../protocol/codec.js';
 import type { RequestBodyFor, ResponseFor } from '../protocol/api-types.js';
 import { apiByKey } from '../protocol/messages/index.js';
-import { BrokerConnection } from './broker-connection.js';
+import { BrokerConnection, type FinalizedFeatures, NO_FINALIZED_FEATURES } from './broker-connection.js';
 import { type BrokerAddress, DEFAULT_BOOTSTRAP, formatAddress, parseBootstrap } from './bootstrap.js';
 import { ConnectionError, UnsupportedVersionError } from './errors.js';
 import { type BrokerNode, type MetadataSnapshot, type TopicMetadata, metadataRequest, parseMetadata } from './metadata.js';
@@ -57,6 +57,11 @@ export class Cluster {
   controllerId = -1;
   readonly brokers = new Map<number, BrokerNode>();
   readonly topics = new Map<string, TopicMetadata>();
+  /**
+   * The newest view of the cluster's finalized features any broker has reported (Java's
+   * ApiVersions keeps the one with the highest FinalizedFeaturesEpoch the same way).
+   */
+  finalizedFeatures: FinalizedFeatures = NO_FINALIZED_FEATURES;
   private readonly connections = new Map<string, Promise<BrokerConnection>>();
   private closed = false;
 
@@ -89,6 +94,11 @@ export class Cluster {
       else this.topics.delete(t.name);
     }
     return snapshot;
+  }
+
+  /** A feature's finalized level as last reported (0 when not finalized, as Kafka reads an absent feature). */
+  finalizedFeatureLevel(name: string): number {
+    return this.finalizedFeatures.levels.get(name) ?? 0;
   }
 
   topic(name: string): TopicMetadata | undefined {
@@ -199,6 +209,7 @@ export class Cluster {
       const conn = await BrokerConnection.open(addr.host, addr.port, { clientId: this.clientId, timeoutMs });
       try {
         await withTimeout(conn.negotiate(), Math.max(timeoutMs, 1000), `ApiVersions from ${key} timed out`);
+        if (conn.finalizedFeatures.epoch > this.finalizedFeatures.epoch) this.finalizedFeatures = conn.finalizedFeatures;
       } catch (err) {
         conn.close();
         throw err;

@@ -39,6 +39,12 @@ export interface ProducerOptions extends Partial<ProducerConfig> {
   /** Share a cluster view (the producer then does not close it). */
   cluster?: Cluster;
   clusterOptions?: ClusterOptions;
+  /**
+   * The highest transaction version a transactional producer uses (default 2: whatever the cluster
+   * finalized, as Java's client 4.x). 1 keeps it on the older protocol (AddPartitionsToTxn,
+   * Produce up to v11), as a client from before Kafka 4.0 talks.
+   */
+  maxTransactionVersion?: number;
 }
 
 interface Waiting {
@@ -83,7 +89,7 @@ export class Producer {
   private spaceWaiters: (() => void)[] = [];
 
   constructor(options: ProducerOptions = {}) {
-    const { cluster, clusterOptions, ...config } = options;
+    const { cluster, clusterOptions, maxTransactionVersion, ...config } = options;
     this.config = { ...PRODUCER_DEFAULTS, ...stripUndefined(config) };
     this.idempotent = idempotenceEnabled(this.config);
     this.ownsCluster = !cluster;
@@ -94,11 +100,16 @@ export class Producer {
     this.sticky = new StickyPartitioner(this.config.batchSize);
     const hooks = { onProgress: () => this.afterProgress(), report: (cb: SendCallback | undefined, err: Error) => this.report(cb, err) };
     this.transactionManager = this.idempotent
-      ? new TransactionManager(this.cluster, this.config, {
-          wake: () => this.sender.scheduleDrain(),
-          failUnsent: (err) => this.sender.failUnsent(err),
-          flush: () => this.flush(),
-        })
+      ? new TransactionManager(
+          this.cluster,
+          this.config,
+          {
+            wake: () => this.sender.scheduleDrain(),
+            failUnsent: (err) => this.sender.failUnsent(err),
+            flush: () => this.flush(),
+          },
+          maxTransactionVersion,
+        )
       : null;
     this.sender = new Sender(this.config, this.cluster, this.accumulator, this.transactionManager, hooks);
   }

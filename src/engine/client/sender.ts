@@ -14,9 +14,7 @@ import { TimeoutError, isRetriableError, kafkaError } from './errors.js';
 import type { ProducerConfig } from './producer-config.js';
 import { backoffMs } from './timing.js';
 import type { TransactionManager } from './transaction-manager.js';
-
-/** Produce v3 is the first to carry magic-2 record batches. */
-const MIN_PRODUCE_VERSION = 3;
+import { MIN_PRODUCE_VERSION } from './txn-version.js';
 
 export interface SenderHooks {
   /** Something completed or moved: wake waiters, maybe drain again. */
@@ -148,7 +146,9 @@ export class Sender {
       topicData: [...topicData].map(([name, partitionData]) => ({ name, partitionData })),
     };
     try {
-      const { response } = await this.cluster.request(node, 0, body, { minVersion: MIN_PRODUCE_VERSION, expectResponse: acks !== 0 });
+      // A transactional producer's Produce follows its transaction's protocol (v12+ adds the partition).
+      const versions = this.tm?.produceVersions() ?? { minVersion: MIN_PRODUCE_VERSION };
+      const { response } = await this.cluster.request(node, 0, body, { ...versions, expectResponse: acks !== 0 });
       if (acks === 0) for (const b of batches) this.complete(b, -1, -1);
       else this.handleResponse(batches, response);
     } catch (err) {

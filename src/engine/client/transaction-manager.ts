@@ -14,20 +14,25 @@
  * pending batches start again at sequence 0. A transactional producer makes the same errors
  * abortable and bumps its epoch with InitProducerId and its current id and epoch (v3+) when the
  * transaction is aborted.
+ *
+ * Each transaction runs the transaction protocol the cluster finalized when it began (txn-version.ts):
+ * version 2 adds partitions and offsets implicitly (Produce v12, TxnOffsetCommit v5) and ends with
+ * EndTxn v5's new epoch; the older protocol sends AddPartitionsToTxn and AddOffsetsToTxn first.
  */
 import { ErrorCode } from '../protocol/errors.js';
 import type { ProducerBatch } from './accumulator.js';
 import type { Cluster } from './cluster.js';
 import { GroupCoordinators, TRANSACTION_KEY_TYPE } from './coordinator.js';
-import { KafkaError, TimeoutError, UnsupportedVersionError, isRetriableError, kafkaError } from './errors.js';
+import { KafkaError, UnsupportedVersionError, isRetriableError, kafkaError } from './errors.js';
 import { type TopicPartition, tpKey } from './list-offsets.js';
 import { MAX_IN_FLIGHT_FOR_IDEMPOTENCE, type ProducerConfig } from './producer-config.js';
 import { NO_PRODUCER, PartitionSequences, type ProducerIdAndEpoch } from './producer-sequences.js';
 import { FATAL_PRODUCE, TransactionAbortedError, txnErrorKind } from './txn-errors.js';
+import { TxnPartitions } from './txn-partitions.js';
 import { type Deadline, type GroupMetadata, type TxnOffset, addOffsetsToTxn, addPartitionsToTxn, endTxn, initProducerId, txnOffsetCommit } from './txn-requests.js';
+import { MIN_PRODUCE_VERSION, TXN_V1_VERSIONS, TXN_V2_VERSIONS, TransactionVersionTracker, type TxnProtocolVersions } from './txn-version.js';
 
 export { TransactionAbortedError };
-import { backoffMs } from './timing.js';
 
 export type TxnState = 'UNINITIALIZED' | 'INITIALIZING' | 'READY' | 'IN_TRANSACTION' | 'COMMITTING_TRANSACTION' | 'ABORTING_TRANSACTION' | 'ABORTABLE_ERROR' | 'FATAL_ERROR';
 
@@ -54,11 +59,11 @@ export class TransactionManager {
   private readonly transactionalId: string | null;
   private readonly txnCoordinators: GroupCoordinators | null;
   private readonly groupCoordinators: GroupCoordinators;
-  /** Partitions AddPartitionsToTxn accepted in this transaction, and those still to add. */
-  private readonly added = new Set<string>();
-  private readonly toAdd = new Map<string, TopicPartition>();
-  private adding?: Promise<void>;
-  /** The coordinator knows of this transaction (a partition or offsets were added): EndTxn is due. */
+  private readonly partitions: TxnPartitions;
+  /** The cluster's transaction.version as last read, and the protocol of the current transaction. */
+  private readonly txnVersion: TransactionVersionTracker;
+  private txnV2 = false;
+  /** The coordinator knows (or will, by the first Produce) of this transaction: EndTxn is due. */
   private started = false;
   /** Idempotent recovery: bump once nothing is in flight; these partitions' sequences restart. */
   private bumpRequired = false;
@@ -72,11 +77,40 @@ export class TransactionManager {
     private readonly cluster: Cluster,
     private readonly config: ProducerConfig,
     private readonly sender: SenderControl,
+    /** The highest transaction version to use (below 2: the older protocol, whatever the cluster runs). */
+    maxTransactionVersion = 2,
   ) {
     this.transactionalId = config.transactionalId ?? null;
     this.transactional = this.transactionalId !== null;
     this.txnCoordinators = this.transactional ? new GroupCoordinators(cluster, TRANSACTION_KEY_TYPE) : null;
     this.groupCoordinators = new GroupCoordinators(cluster);
+    this.txnVersion = new TransactionVersionTracker(cluster, maxTransactionVersion);
+    this.partitions = new TxnPartitions({
+      retryBackoffMs: config.retryBackoffMs,
+      addingAllowed: () => this.state === 'IN_TRANSACTION' || this.state === 'COMMITTING_TRANSACTION',
+      send: (partitions) => addPartitionsToTxn(this.txnCoordinators!, this.transactionalId!, this.identity, partitions, this.deadline('adding partitions to the transaction')),
+      started: () => (this.started = true),
+      wake: () => this.sender.wake(),
+      abortable: (err) => this.abortable(err),
+      refused: (code, partition) => {
+        if (code === ErrorCode.UNKNOWN_PRODUCER_ID || code === ErrorCode.INVALID_PRODUCER_ID_MAPPING) this.bumpOnAbort = true;
+        this.fail(code, `AddPartitionsToTxn for ${partition}`, false);
+      },
+    });
+  }
+
+  /** Whether the current (or next) transaction uses transaction version 2 (KIP-890 part 2). */
+  get transactionV2(): boolean {
+    return this.txnV2;
+  }
+
+  private get versions(): TxnProtocolVersions {
+    return this.txnV2 ? TXN_V2_VERSIONS : TXN_V1_VERSIONS;
+  }
+
+  /** The Produce versions for this producer's batches: a transactional one's follow its protocol. */
+  produceVersions(): { minVersion?: number; maxVersion?: number } {
+    return this.transactional ? this.versions.produce : { minVersion: MIN_PRODUCE_VERSION };
   }
 
   // ---- the sender's questions -------------------------------------------------------------------
@@ -101,7 +135,7 @@ export class TransactionManager {
 
   mayDrain(batch: ProducerBatch): boolean {
     if (this.state === 'FATAL_ERROR' || this.working || this.identity.producerId < 0 || this.bumpRequired) return false;
-    if (this.transactional && !this.added.has(tpKey(batch.topic, batch.partition))) return false;
+    if (this.transactional && !this.partitions.has(batch.topic, batch.partition)) return false;
     if (batch.baseSequence < 0) return this.sequences.readyForNew(batch.topic, batch.partition, this.identity, MAX_IN_FLIGHT_FOR_IDEMPOTENCE);
     // A retried batch goes again only as its partition's first pending one, keeping the order.
     return batch.baseSequence === this.sequences.firstPending(batch.topic, batch.partition);
@@ -189,6 +223,7 @@ export class TransactionManager {
     if (this.state !== 'UNINITIALIZED' && this.state !== 'INITIALIZING') throw new Error(`Invalid transition attempted from state ${this.state} to state INITIALIZING`);
     this.state = 'INITIALIZING';
     await this.initTransactional(null);
+    this.txnVersion.update(true);
     this.state = 'READY';
   }
 
@@ -196,6 +231,7 @@ export class TransactionManager {
     this.requireTransactional('beginTransaction');
     this.throwIfError();
     if (this.state !== 'READY') throw new Error(`Invalid transition attempted from state ${this.state} to state IN_TRANSACTION`);
+    this.txnV2 = this.txnVersion.enabled;
     this.state = 'IN_TRANSACTION';
   }
 
@@ -217,57 +253,13 @@ export class TransactionManager {
     return null;
   }
 
-  /** A record is going to a partition: add it to the transaction first (batched, in the background). */
+  /** A record is going to a partition: add it to the transaction first. */
   onPartition(topic: string, partition: number): void {
     if (!this.transactional) return;
-    const k = tpKey(topic, partition);
-    if (this.added.has(k) || this.toAdd.has(k)) return;
-    this.toAdd.set(k, { topic, partition });
-    this.startAdding();
-  }
-
-  private addingAllowed(): boolean {
-    return this.state === 'IN_TRANSACTION' || this.state === 'COMMITTING_TRANSACTION';
-  }
-
-  private startAdding(): void {
-    if (this.adding) return;
-    this.adding = new Promise<void>((r) => setImmediate(r))
-      .then(() => this.addPartitions())
-      .finally(() => {
-        this.adding = undefined;
-        this.sender.wake();
-        if (this.toAdd.size > 0 && this.addingAllowed()) this.startAdding();
-      });
-  }
-
-  private async addPartitions(): Promise<void> {
-    for (let attempt = 0; this.toAdd.size > 0 && this.addingAllowed(); attempt++) {
-      const partitions = [...this.toAdd.values()];
-      let results: Map<string, number>;
-      try {
-        results = await addPartitionsToTxn(this.txnCoordinators!, this.transactionalId!, this.identity, partitions, this.deadline('adding partitions to the transaction'));
-      } catch (err) {
-        if (!isRetriableError(err) || err instanceof TimeoutError) return this.abortable(err as Error);
-        await new Promise((r) => setTimeout(r, backoffMs(attempt, this.config.retryBackoffMs)));
-        continue;
-      }
-      let retry = false;
-      for (const [k, code] of results) {
-        if (code === ErrorCode.NONE) {
-          this.toAdd.delete(k);
-          this.added.add(k);
-          this.started = true;
-        } else if (code === ErrorCode.OPERATION_NOT_ATTEMPTED || code === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION || code === ErrorCode.COORDINATOR_NOT_AVAILABLE) {
-          retry = true;
-        } else {
-          if (code === ErrorCode.UNKNOWN_PRODUCER_ID || code === ErrorCode.INVALID_PRODUCER_ID_MAPPING) this.bumpOnAbort = true;
-          return this.fail(code, `AddPartitionsToTxn for ${k.replace('\u0000', '-')}`, false);
-        }
-      }
-      this.sender.wake();
-      if (retry) await new Promise((r) => setTimeout(r, backoffMs(attempt, this.config.retryBackoffMs)));
-    }
+    if (!this.txnV2) return this.partitions.addAtCoordinator(topic, partition);
+    // Java's TV2 maybeAddPartition: tracked here only; its first Produce adds it at the broker.
+    this.partitions.addLocally(topic, partition);
+    this.started = true;
   }
 
   async sendOffsetsToTransaction(offsets: readonly TxnOffset[], group: GroupMetadata): Promise<void> {
@@ -275,10 +267,13 @@ export class TransactionManager {
     this.throwIfError();
     if (this.state !== 'IN_TRANSACTION') throw new Error(`Cannot send offsets if a transaction is not in progress (currentState= ${this.state})`);
     const deadline = this.deadline('sending offsets to the transaction');
-    const added = await addOffsetsToTxn(this.txnCoordinators!, this.transactionalId!, this.identity, group.groupId, deadline);
-    if (added !== ErrorCode.NONE) this.fail(added, `AddOffsetsToTxn for group ${group.groupId}`, true);
+    // Transaction version 2: TxnOffsetCommit v5 adds the group's offsets partition itself.
+    if (!this.txnV2) {
+      const added = await addOffsetsToTxn(this.txnCoordinators!, this.transactionalId!, this.identity, group.groupId, deadline);
+      if (added !== ErrorCode.NONE) this.fail(added, `AddOffsetsToTxn for group ${group.groupId}`, true);
+    }
     this.started = true;
-    const committed = await txnOffsetCommit(this.groupCoordinators, this.transactionalId!, this.identity, group, offsets, deadline);
+    const committed = await txnOffsetCommit(this.groupCoordinators, this.transactionalId!, this.identity, group, offsets, deadline, this.versions.txnOffsetCommit);
     if (committed !== ErrorCode.NONE) this.fail(committed, `TxnOffsetCommit for group ${group.groupId}`, true);
   }
 
@@ -288,7 +283,7 @@ export class TransactionManager {
     if (this.state !== 'IN_TRANSACTION' && this.state !== 'COMMITTING_TRANSACTION') throw new Error(`Invalid transition attempted from state ${this.state} to state COMMITTING_TRANSACTION`);
     this.state = 'COMMITTING_TRANSACTION';
     await this.sender.flush();
-    await this.adding;
+    await this.partitions.settled();
     this.throwIfError();
     await this.endTransaction(true);
   }
@@ -301,14 +296,15 @@ export class TransactionManager {
     this.state = 'ABORTING_TRANSACTION';
     this.sender.failUnsent(new TransactionAbortedError());
     await this.sender.flush();
-    await this.adding;
+    await this.partitions.settled();
     await this.endTransaction(false);
   }
 
   private async endTransaction(commit: boolean): Promise<void> {
     let next: ProducerIdAndEpoch | null = null;
     if (this.started) {
-      const ended = await endTxn(this.txnCoordinators!, this.transactionalId!, this.identity, commit, this.deadline(commit ? 'committing the transaction' : 'aborting the transaction'));
+      const what = commit ? 'committing the transaction' : 'aborting the transaction';
+      const ended = await endTxn(this.txnCoordinators!, this.transactionalId!, this.identity, commit, this.deadline(what), this.versions.endTxn);
       if (ended.code !== ErrorCode.NONE) {
         // An abort goes on when the coordinator no longer knows the producer: the epoch bump below fixes it.
         if (commit || txnErrorKind(ended.code) === 'fatal') this.fail(ended.code, commit ? 'EndTxn (commit)' : 'EndTxn (abort)', true);
@@ -316,15 +312,16 @@ export class TransactionManager {
       }
       next = ended.next;
     }
+    // Java reads the feature again as a transaction ends; turning version 2 on takes a new epoch first.
+    const upgraded = this.txnVersion.update(false);
     if (next) {
       this.identity = next;
       this.sequences.clear();
-    } else if (!commit && this.bumpOnAbort) {
+    } else if ((!commit && this.bumpOnAbort) || upgraded) {
       await this.initTransactional(this.identity);
     }
     this.bumpOnAbort = false;
-    this.added.clear();
-    this.toAdd.clear();
+    this.partitions.clear();
     this.started = false;
     this.lastError = null;
     this.state = 'READY';

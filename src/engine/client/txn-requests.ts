@@ -1,13 +1,14 @@
 /**
  * The producer's requests to the transaction and group coordinators: InitProducerId,
- * AddPartitionsToTxn, AddOffsetsToTxn, TxnOffsetCommit and EndTxn. Each call retries what Kafka's
+ * AddPartitionsToTxn, AddOffsetsToTxn, TxnOffsetCommit and EndTxn (the versions of the last two
+ * follow the transaction's protocol, txn-version.ts). Each call retries what Kafka's
  * client retries (a moved or loading coordinator, CONCURRENT_TRANSACTIONS while the previous
  * transaction's markers are being written) until its deadline, and returns the error code it ends
  * with; which codes are fatal and which only abort the transaction is txn-errors.ts's business.
  */
 import type { Message } from '../protocol/codec.js';
 import { ErrorCode } from '../protocol/errors.js';
-import type { Cluster } from './cluster.js';
+import type { Cluster, RequestOptions } from './cluster.js';
 import type { GroupCoordinators } from './coordinator.js';
 import { TimeoutError, isRetriableError, kafkaError } from './errors.js';
 import { type TopicPartition, byTopic, tpKey } from './list-offsets.js';
@@ -15,7 +16,9 @@ import type { ProducerIdAndEpoch } from './producer-sequences.js';
 import { backoffMs, sleep } from './timing.js';
 
 /** Clients send AddPartitionsToTxn up to v3; v4+ is the brokers' batched, verify-only form. */
-const ADD_PARTITIONS_CLIENT_MAX_VERSION = 3;
+const ADD_PARTITIONS_CLIENT_VERSIONS: Versions = { maxVersion: 3 };
+
+type Versions = Pick<RequestOptions, 'minVersion' | 'maxVersion'>;
 
 /** Retried at the same coordinator after a short wait (Java retries them every 20-100 ms). */
 const RETRY_IN_PLACE: ReadonlySet<number> = new Set([ErrorCode.CONCURRENT_TRANSACTIONS, ErrorCode.COORDINATOR_LOAD_IN_PROGRESS]);
@@ -32,12 +35,12 @@ async function call(
   body: (version: number) => Message,
   errorOf: (response: Message, version: number) => number,
   deadline: Deadline,
-  maxVersion?: number,
+  versions: Versions = {},
 ): Promise<{ response: Message; version: number; code: number }> {
   for (let attempt = 0; ; attempt++) {
     const left = deadline.at - Date.now();
     if (left <= 0) throw new TimeoutError(`Timeout expired while ${deadline.what}`);
-    const { response, version } = await coordinators.request(key, apiKey, body, errorOf, { timeoutMs: left, maxVersion });
+    const { response, version } = await coordinators.request(key, apiKey, body, errorOf, { timeoutMs: left, ...versions });
     const code = errorOf(response, version);
     if (!RETRY_IN_PLACE.has(code)) return { response, version, code };
     const wait = backoffMs(attempt, 20, 500);
@@ -110,7 +113,7 @@ export async function addPartitionsToTxn(
     const codes = results(r).map((p) => p.partitionErrorCode as number);
     return codes.find((c) => RETRY_IN_PLACE.has(c) || c === ErrorCode.NOT_COORDINATOR || c === ErrorCode.COORDINATOR_NOT_AVAILABLE) ?? ErrorCode.NONE;
   };
-  const { response } = await call(coordinators, transactionalId, 24, body, errorOf, deadline, ADD_PARTITIONS_CLIENT_MAX_VERSION);
+  const { response } = await call(coordinators, transactionalId, 24, body, errorOf, deadline, ADD_PARTITIONS_CLIENT_VERSIONS);
   const out = new Map<string, number>();
   for (const p of results(response)) out.set(tpKey(p.topic, p.partitionIndex), p.partitionErrorCode);
   return out;
@@ -148,6 +151,7 @@ export async function txnOffsetCommit(
   group: GroupMetadata,
   offsets: readonly TxnOffset[],
   deadline: Deadline,
+  versions: Versions = {},
 ): Promise<number> {
   const topics = [...byTopic(offsets)].map(([name, list]) => ({
     name,
@@ -166,7 +170,7 @@ export async function txnOffsetCommit(
   const firstError = (r: Message) =>
     (r.topics as Message[]).flatMap((t) => (t.partitions as Message[]).map((p) => p.errorCode as number)).find((c) => c !== ErrorCode.NONE) ?? ErrorCode.NONE;
   for (let attempt = 0; ; attempt++) {
-    const { code } = await call(groupCoordinators, group.groupId, 28, body, firstError, deadline);
+    const { code } = await call(groupCoordinators, group.groupId, 28, body, firstError, deadline, versions);
     // Java retries these at the group coordinator too (TxnOffsetCommitHandler).
     if (code !== ErrorCode.UNKNOWN_TOPIC_OR_PARTITION && code !== ErrorCode.REQUEST_TIMED_OUT) return code;
     if (Date.now() + backoffMs(attempt) >= deadline.at) return code;
@@ -181,9 +185,10 @@ export async function endTxn(
   identity: ProducerIdAndEpoch,
   commit: boolean,
   deadline: Deadline,
+  versions: Versions = {},
 ): Promise<{ code: number; next: ProducerIdAndEpoch | null }> {
   const body = () => ({ transactionalId, producerId: identity.producerId, producerEpoch: identity.epoch, committed: commit });
-  const { response, version, code } = await call(coordinators, transactionalId, 26, body, (r) => r.errorCode, deadline);
+  const { response, version, code } = await call(coordinators, transactionalId, 26, body, (r) => r.errorCode, deadline, versions);
   const next = version >= 5 && code === ErrorCode.NONE && response.producerEpoch >= 0 ? { producerId: response.producerId as number, epoch: response.producerEpoch as number } : null;
   return { code, next };
 }

@@ -11,6 +11,10 @@
  * v4 the broker-to-broker batch form: several transactions, each with VerifyOnly (KIP-890 part 1:
  * report whether each partition is already in the transaction, TRANSACTION_ABORTABLE if not, without
  * adding it), results per transaction and a top-level error; v5 TRANSACTION_ABORTABLE may be returned.
+ *
+ * The transaction version the coordinator records for an add follows the request's version, as
+ * Kafka's KafkaApis passes TransactionVersion.transactionVersionForAddPartitionsToTxn: v0-3 come
+ * from clients of the older protocol (TV_0), v4+ from brokers adding for a version 2 client (TV_2).
  */
 import type { Message } from '../../protocol/codec.js';
 import { ErrorCode } from '../../protocol/errors.js';
@@ -30,6 +34,9 @@ function topicResults(topics: TopicsIn[], codeFor: (topic: string, partition: nu
   }));
 }
 
+/** Kafka's TransactionVersion.transactionVersionForAddPartitionsToTxn: above v3 the client runs version 2. */
+const clientTransactionVersion = (apiVersion: number): number => (apiVersion > 3 ? 2 : 0);
+
 function oneTransaction(txn: { transactionalId: string; producerId: number; producerEpoch: number; verifyOnly: boolean; topics: TopicsIn[] }, ctx: RequestContext): Message[] {
   const coordinator = ctx.services.transactionCoordinator;
   const partitions = txn.topics.flatMap((t) => t.partitions.map((partition) => ({ topic: t.name, partition })));
@@ -42,7 +49,7 @@ function oneTransaction(txn: { transactionalId: string; producerId: number; prod
     const verified = coordinator.verifyPartitions(txn.transactionalId, txn.producerId, txn.producerEpoch, partitions);
     return topicResults(txn.topics, (_t, _p, i) => ('results' in verified ? verified.results[i] : verified.errorCode));
   }
-  let errorCode = coordinator.addPartitions(txn.transactionalId, txn.producerId, txn.producerEpoch, partitions);
+  let errorCode = coordinator.addPartitions(txn.transactionalId, txn.producerId, txn.producerEpoch, partitions, clientTransactionVersion(ctx.apiVersion));
   // Clients before v2 do not know PRODUCER_FENCED.
   if (ctx.apiVersion < 2 && errorCode === ErrorCode.PRODUCER_FENCED) errorCode = ErrorCode.INVALID_PRODUCER_EPOCH;
   return topicResults(txn.topics, () => errorCode);

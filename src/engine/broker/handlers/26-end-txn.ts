@@ -11,6 +11,10 @@
  * v4 TRANSACTION_ABORTABLE may be returned; v5 KIP-890 part 2: the epoch is bumped on every commit
  * and abort (markers carry the new one), and the response returns the producer id and epoch to use
  * next, so a delayed request of an ended transaction cannot affect the next one.
+ *
+ * The transaction version follows the request's version alone, as Kafka's KafkaApis passes
+ * TransactionVersion.transactionVersionForEndTxn: v5+ is TV_2, v0-4 TV_0 (whatever the cluster
+ * finalized: a v4 client on a version 2 cluster keeps the epoch).
  */
 import { ErrorCode } from '../../protocol/errors.js';
 import { EndTxnRequest, EndTxnResponse } from '../../protocol/messages/26-end-txn.js';
@@ -30,7 +34,7 @@ export default defineHandler({
       producerEpoch: request.producerEpoch,
       commit: request.committed,
       fromClient: true,
-      clientTransactionVersion: ctx.apiVersion >= 5 ? 2 : 1,
+      clientTransactionVersion: ctx.apiVersion > 4 ? 2 : 0,
     });
     const errorCode = ctx.apiVersion < 2 && result.errorCode === ErrorCode.PRODUCER_FENCED ? ErrorCode.INVALID_PRODUCER_EPOCH : result.errorCode;
     return { throttleTimeMs: 0, errorCode, producerId: result.producerId, producerEpoch: result.producerEpoch };

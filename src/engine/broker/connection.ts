@@ -205,7 +205,9 @@ export class Connection {
         return this.close(outcome.reason);
       }
       if (outcome.kind === 'none') continue;
-      if (!corked) {
+      // Cork only to merge several chunks or responses into one write; a lone small response (the
+      // usual case: one request in flight) goes straight to the socket.
+      if (!corked && (outcome.chunks.length > 1 || this.slots[0]?.outcome !== undefined)) {
         this.socket.cork();
         corked = true;
       }

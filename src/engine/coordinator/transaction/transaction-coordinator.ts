@@ -335,7 +335,12 @@ export class TransactionCoordinator {
         await this.sender.backoff(id);
       }
     };
-    const done = run()
+    // Start on the next turn of the event loop: EndTxn's answer (already due: PrepareCommit is in the
+    // log) is written to the socket first, and the markers are written while the client reads it.
+    // setImmediate runs before the event loop polls sockets again, so the client's next request
+    // still finds the transaction complete and gets no CONCURRENT_TRANSACTIONS.
+    const done = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(run)
       .catch((err) => this.deps.log.error(`completing the transaction of ${id} failed`, err))
       .finally(() => {
         if (this.completions.get(id) === done) this.completions.delete(id);

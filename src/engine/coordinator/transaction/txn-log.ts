@@ -1,6 +1,7 @@
 /**
  * Writes __transaction_state records through the replica manager (acks=-1, one batch per state
- * change) and maps append failures to the errors Kafka's TransactionStateManager answers with.
+ * change, appended as the coordinator's own records, so without the checks a client batch gets) and
+ * maps append failures to the errors Kafka's TransactionStateManager answers with.
  */
 import type { ReplicaManager } from '../../broker/replica-manager.js';
 import type { MetadataImage } from '../../metadata/image.js';
@@ -17,7 +18,7 @@ export function replicaManagerTxnWriter(replicaManager: ReplicaManager, metadata
     if (records.length === 0) return ErrorCode.NONE;
     const timestamp = now();
     const batch = buildBatch({ records: records.map((r) => ({ key: r.key, value: r.value, timestamp })) });
-    return replicaManager.append(metadata(), TRANSACTION_STATE_TOPIC, partition, batch, -1).errorCode;
+    return replicaManager.append(metadata(), TRANSACTION_STATE_TOPIC, partition, batch, -1, { origin: 'coordinator' }).errorCode;
   };
 }
 

@@ -10,7 +10,7 @@ import { EMPTY_BYTES } from './classic-member.js';
 import { encodeAssignment } from '../../protocol/consumer-protocol.js';
 import { consumerGroupTombstones } from './consumer/consumer-records.js';
 import { type CoordinatorContext, type Group, groupTimerPrefix } from './context.js';
-import { groupWriteError } from './offsets-log.js';
+import { coordinatorWriteError } from '../write-errors.js';
 import { type CoordinatorRecord, groupMetadataTombstone, offsetCommitRecord } from './records.js';
 
 export interface DescribedGroup {
@@ -119,7 +119,7 @@ export function deleteGroup(ctx: CoordinatorContext, groupId: string): number {
   const group = ctx.groups.get(groupId);
   if (!group || (group.type === 'classic' && group.is('Dead'))) return ErrorCode.GROUP_ID_NOT_FOUND;
   if (!isEmpty(group)) return ErrorCode.NON_EMPTY_GROUP;
-  const error = groupWriteError(ctx.write(groupId, groupTombstones(ctx, group)));
+  const error = coordinatorWriteError(ctx.write(groupId, groupTombstones(ctx, group)));
   if (error !== ErrorCode.NONE) return error;
   ctx.log.info(`Group ${groupId} transitioned to Dead: deleted on request`);
   dropGroup(ctx, group);
@@ -153,7 +153,7 @@ export function deleteOffsets(ctx: CoordinatorContext, groupId: string, topics: 
       return { partitionIndex, errorCode };
     }),
   }));
-  const error = groupWriteError(ctx.write(groupId, records));
+  const error = coordinatorWriteError(ctx.write(groupId, records));
   if (error !== ErrorCode.NONE) return fail(error);
   for (const r of removed) {
     ctx.offsets.delete(groupId, r.topic, r.partition);

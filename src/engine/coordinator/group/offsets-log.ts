@@ -15,6 +15,7 @@ import { ErrorCode } from '../../protocol/errors.js';
 import { buildBatch } from '../../records/record-batch.js';
 import { OFFSETS_TOPIC } from './partitioner.js';
 import type { CoordinatorRecord } from './records.js';
+import { coordinatorWriteError } from '../write-errors.js';
 
 /** The transactional producer a batch of records belongs to. */
 export interface TxnProducer {
@@ -44,23 +45,6 @@ export function replicaManagerWriter(replicaManager: ReplicaManager, metadata: (
   };
 }
 
-/** Kafka's appendGroupMetadataErrorToResponseError. */
-export function groupWriteError(code: number): number {
-  switch (code) {
-    case ErrorCode.NONE:
-      return ErrorCode.NONE;
-    case ErrorCode.UNKNOWN_TOPIC_OR_PARTITION:
-    case ErrorCode.NOT_ENOUGH_REPLICAS:
-    case ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND:
-    case ErrorCode.REQUEST_TIMED_OUT:
-      return ErrorCode.COORDINATOR_NOT_AVAILABLE;
-    case ErrorCode.NOT_LEADER_OR_FOLLOWER:
-    case ErrorCode.KAFKA_STORAGE_ERROR:
-      return ErrorCode.NOT_COORDINATOR;
-    default:
-      return ErrorCode.UNKNOWN_SERVER_ERROR;
-  }
-}
 
 /** Kafka's mapping for offset commits: the group errors, and too-large batches as INVALID_COMMIT_OFFSET_SIZE. */
 export function offsetWriteError(code: number): number {
@@ -70,7 +54,7 @@ export function offsetWriteError(code: number): number {
     case ErrorCode.INVALID_FETCH_SIZE:
       return ErrorCode.INVALID_COMMIT_OFFSET_SIZE;
     default:
-      return groupWriteError(code);
+      return coordinatorWriteError(code);
   }
 }
 

@@ -9,12 +9,12 @@ import { ErrorCode } from '../../protocol/errors.js';
 import type { ClassicGroup } from './classic-group.js';
 import { type ClassicMember, EMPTY_BYTES, joinError } from './classic-member.js';
 import { type CoordinatorContext, heartbeatKey, joinKey, syncKey } from './context.js';
-import { groupWriteError } from './offsets-log.js';
+import { coordinatorWriteError } from '../write-errors.js';
 import { groupMetadataRecord } from './records.js';
 
 /** Persist the group with these assignments; returns the error to answer with (NONE when written). */
 export function storeGroup(ctx: CoordinatorContext, group: ClassicGroup, assignment: ReadonlyMap<string, Buffer>): number {
-  return groupWriteError(ctx.write(group.groupId, [groupMetadataRecord(group, assignment)]));
+  return coordinatorWriteError(ctx.write(group.groupId, [groupMetadataRecord(group, assignment)]));
 }
 
 export function currentAssignments(group: ClassicGroup): Map<string, Buffer> {

@@ -11,7 +11,8 @@ import type { CoordinatorRecord } from '../group/records.js';
 import { partitionForTransactionalId, TRANSACTION_STATE_TOPIC } from './partitioner.js';
 import { txnRecord, txnTombstone } from './records.js';
 import type { TransactionMetadata, TxnTransit } from './transaction-metadata.js';
-import { type TxnRecordWriter, txnWriteError } from './txn-log.js';
+import { coordinatorWriteError } from '../write-errors.js';
+import type { TxnRecordWriter } from './txn-log.js';
 
 export interface OwnedPartition {
   status: 'loading' | 'active';
@@ -73,7 +74,7 @@ export class TransactionStateManager {
       return ErrorCode.NOT_COORDINATOR;
     }
     const record: CoordinatorRecord = transit.state === 'Dead' ? txnTombstone(txn.transactionalId) : txnRecord(txn.transactionalId, transit);
-    const errorCode = txnWriteError(this.writer(partition, [record]));
+    const errorCode = coordinatorWriteError(this.writer(partition, [record]));
     if (errorCode !== ErrorCode.NONE) {
       this.log.warn(`Failed to write ${transit.state} of transactional id ${txn.transactionalId} to ${TRANSACTION_STATE_TOPIC}-${partition}: error ${errorCode}`);
       txn.abortTransition();

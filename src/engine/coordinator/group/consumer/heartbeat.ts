@@ -10,7 +10,7 @@ import { ErrorCode } from '../../../protocol/errors.js';
 import { randomUuid } from '../../../metadata/meta-properties.js';
 import type { MetadataImage } from '../../../metadata/image.js';
 import { type CoordinatorContext, heartbeatKey } from '../context.js';
-import { groupWriteError } from '../offsets-log.js';
+import { coordinatorWriteError } from '../../write-errors.js';
 import { groupMetadataTombstone } from '../records.js';
 import { type Assignment, assignmentFromWire, assignmentsEqual, assignmentToWire, emptyAssignment, isSubset } from './assignment.js';
 import { ASSIGNORS } from './assignors.js';
@@ -93,7 +93,7 @@ function commit(ctx: CoordinatorContext, group: ConsumerGroup, records: GroupRec
   const encoded = records.map(encodeGroupRecord);
   // A group taking over an empty classic group's id removes the classic group's metadata.
   if (classicTombstone) encoded.unshift(groupMetadataTombstone(group.groupId));
-  const error = groupWriteError(ctx.write(group.groupId, encoded));
+  const error = coordinatorWriteError(ctx.write(group.groupId, encoded));
   if (error !== ErrorCode.NONE) return error;
   for (const r of records) group.apply(r.keyVersion, r.key, r.value);
   if (group.deleted) ctx.groups.delete(group.groupId);

@@ -19,6 +19,11 @@ command -v javac >/dev/null || missing+=(default-jdk-headless)   # javac: Maven 
 command -v mvn >/dev/null || missing+=(maven)
 # --- end of Java client tests.
 
+# --- Cluster tests (test/cluster/**): nodes in network namespaces of the test's own (test/helpers/netns.ts),
+# cut off from each other with `ip rule` in a hub namespace. They need root and iproute2's `ip`.
+command -v ip >/dev/null || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || missing+=(iproute2)
+# --- end of cluster tests.
+
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "test-deps: installing ${missing[*]} with apt-get" >&2
@@ -43,3 +48,15 @@ if ! mvn -q -B -f test/java/pom.xml process-classes >"$mvn_log" 2>&1; then
   exit 1
 fi
 rm -f "$mvn_log"
+
+# --- Apache Kafka's own tools (test/java-tools): the kafka-tools jar and its dependencies, copied to
+# test/java-tools/target/lib once here, for the tests that run kafka-metadata-quorum against kt.
+mvn_log=$(mktemp)
+if ! mvn -q -B -f test/java-tools/pom.xml process-classes >"$mvn_log" 2>&1; then
+  cat "$mvn_log" >&2
+  rm -f "$mvn_log"
+  echo "test-deps: fetching test/java-tools (org.apache.kafka:kafka-tools) failed" >&2
+  exit 1
+fi
+rm -f "$mvn_log"
+# --- end of Apache Kafka's own tools.

@@ -20,6 +20,13 @@ import { readInt64 } from '../engine/records/batch-header.js';
 import { CorruptSnapshotError, readSnapshotFile } from '../engine/log/producer-state/producer-snapshot.js';
 import { decrementSequence } from '../engine/log/producer-state/producer-state-entry.js';
 import { TransactionIndex } from '../engine/log/transaction-index.js';
+import { decodeMetadataRecord } from '../engine/controller/metadata-serde.js';
+import { metadataRecordJson } from '../engine/metadata/metadata-record-json.js';
+import { decodeSnapshotFooter, decodeSnapshotHeader } from '../engine/metadata/snapshot-control-records.js';
+import { parseSnapshotPath } from '../engine/metadata/snapshot-id.js';
+
+/** Kafka's ControlRecordType names, for control records kt prints without decoding. */
+const CONTROL_TYPE_NAMES: Record<number, string> = { 2: 'LEADER_CHANGE', 5: 'KRAFT_VERSION', 6: 'KRAFT_VOTERS' };
 
 const CODEC_NAMES: Record<number, string> = {
   [CompressionCodec.None]: 'none',
@@ -45,30 +52,41 @@ export default class DumpLog extends Command {
     'For a .log segment: one line per record batch (offsets, count, producer, leader epoch, position, timestamp, size, ' +
     'compression, CRC and its validity) and, with --deep-iteration or --print-data-log, one line per record. ' +
     'For .index and .timeindex files: one line per entry. For .txnindex files: one line per aborted transaction. ' +
-    'For .snapshot files (producer state): one line per producer.';
+    'For .snapshot files (producer state): one line per producer. ' +
+    'For KRaft metadata snapshots (<offset>-<epoch>.checkpoint) and __cluster_metadata segments, --cluster-metadata-decoder ' +
+    'prints each metadata record as JSON, and the snapshot header and footer.';
   static override examples = [
     '<%= config.bin %> <%= command.id %> --files /tmp/kafka-logs/orders-0/00000000000000000000.log',
     '<%= config.bin %> <%= command.id %> --files /tmp/kafka-logs/orders-0/00000000000000000000.log --print-data-log',
     '<%= config.bin %> <%= command.id %> --files 00000000000000000000.index,00000000000000000000.timeindex',
     '<%= config.bin %> <%= command.id %> --files 00000000000000000042.snapshot,00000000000000000000.txnindex',
+    '<%= config.bin %> <%= command.id %> --cluster-metadata-decoder --files /tmp/kraft-combined-logs/__cluster_metadata-0/00000000000000000100-0000000000.checkpoint',
   ];
   static override flags = {
     files: Flags.string({ description: 'Comma-separated list of data and index files to dump', required: true, helpValue: '<file[,file...]>' }),
     'print-data-log': Flags.boolean({ description: 'Print the records\' keys and values (implies --deep-iteration)' }),
     'deep-iteration': Flags.boolean({ description: 'Print every record, not just the batches' }),
+    'cluster-metadata-decoder': Flags.boolean({ description: 'Parse the records as cluster metadata records (implies --print-data-log)' }),
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(DumpLog);
     const files = flags.files.split(',').map((f) => f.trim()).filter((f) => f !== '');
-    const printData = flags['print-data-log'];
+    const metadata = flags['cluster-metadata-decoder'];
+    const printData = flags['print-data-log'] || metadata;
     const deep = flags['deep-iteration'] || printData;
     for (const file of files) {
       if (!fs.existsSync(file)) this.error(`File ${file} does not exist`, { exit: 1 });
       this.log(`Dumping ${file}`);
       try {
         const name = path.basename(file);
-        if (/\.log(\.deleted|\.cleaned|\.swap)?$/.test(name)) this.dumpLog(file, deep, printData);
+        if (/\.log(\.deleted|\.cleaned|\.swap)?$/.test(name)) this.dumpLog(file, deep, printData, metadata);
+        else if (name.endsWith('.checkpoint')) {
+          // a KRaft snapshot: the same batches as a segment, offsets from 0 (kafka-dump-log.sh prints its id first)
+          const id = parseSnapshotPath(name)?.id;
+          if (id) this.log(`Snapshot end offset: ${id.endOffset}, epoch: ${id.epoch}`);
+          this.dumpLog(file, deep, printData, metadata);
+        }
         else if (/\.index(\.deleted|\.cleaned|\.swap)?$/.test(name)) this.dumpIndex(file, 'offset');
         else if (/\.timeindex(\.deleted|\.cleaned|\.swap)?$/.test(name)) this.dumpIndex(file, 'time');
         else if (/\.txnindex(\.deleted|\.cleaned|\.swap)?$/.test(name)) this.dumpTxnIndex(file);
@@ -80,9 +98,9 @@ export default class DumpLog extends Command {
     }
   }
 
-  private dumpLog(file: string, deep: boolean, printData: boolean): void {
+  private dumpLog(file: string, deep: boolean, printData: boolean, metadata = false): void {
     const startOffset = Number(path.basename(file).split('.')[0]);
-    if (Number.isFinite(startOffset)) this.log(`Log starting offset: ${startOffset}`);
+    if (Number.isFinite(startOffset) && !file.endsWith('.checkpoint')) this.log(`Log starting offset: ${startOffset}`);
     const fd = fs.openSync(file, 'r');
     try {
       const size = fs.fstatSync(fd).size;
@@ -93,7 +111,7 @@ export default class DumpLog extends Command {
         this.log(batchLine(h, validBytes, b.size, batchCrcValid(b.buf, b.pos)));
         if (deep) {
           const decoded = decodeBatch(b.buf, b.pos, { verifyCrc: false });
-          decoded.records.forEach((r) => this.log(recordLine(h, r, printData)));
+          decoded.records.forEach((r) => this.log(recordLine(h, r, printData, metadata)));
         }
         validBytes += b.size;
       }
@@ -180,7 +198,7 @@ interface DumpRecord {
   headers: { key: string }[];
 }
 
-function recordLine(h: BatchHeader, r: DumpRecord, printData: boolean): string {
+function recordLine(h: BatchHeader, r: DumpRecord, printData: boolean, metadata: boolean): string {
   const sequence = h.baseSequence < 0 ? -1 : incrementSequence(h.baseSequence, r.offset - h.baseOffset);
   let line =
     `| offset: ${r.offset} ${tsTypeName(h.attributes)}: ${r.timestamp} keySize: ${r.key ? r.key.length : -1} ` +
@@ -189,10 +207,33 @@ function recordLine(h: BatchHeader, r: DumpRecord, printData: boolean): string {
     const type = r.key && r.key.length >= 4 ? r.key.readInt16BE(2) : -1;
     if ((type === 0 || type === 1) && r.value && r.value.length >= 6) {
       line += ` endTxnMarker: ${type === 0 ? 'ABORT' : 'COMMIT'} coordinatorEpoch: ${r.value.readInt32BE(2)}`;
-    } else line += ` controlType: UNKNOWN(${type})`;
+    } else if ((type === 3 || type === 4) && r.value) {
+      line += controlJson(type, r.value);
+    } else line += ` controlType: ${CONTROL_TYPE_NAMES[type] ?? 'UNKNOWN'}(${type})`;
+  } else if (metadata) {
+    // Kafka's ClusterMetadataLogMessageParser: no key, the record as JSON
+    line += ` payload: ${metadataPayload(r)}`;
   } else if (printData) {
     if (r.key) line += ` key: ${r.key.toString('utf8')}`;
     if (r.value) line += ` payload: ${r.value.toString('utf8')}`;
   }
   return line;
+}
+
+/** SnapshotHeader / SnapshotFooter as Kafka prints them through their JSON converters. */
+function controlJson(type: number, value: Buffer): string {
+  try {
+    return type === 3 ? ` SnapshotHeader ${JSON.stringify(decodeSnapshotHeader(value))}` : ` SnapshotFooter ${JSON.stringify(decodeSnapshotFooter(value))}`;
+  } catch (e) {
+    return ` controlType: ${type === 3 ? 'SNAPSHOT_HEADER' : 'SNAPSHOT_FOOTER'}(${type}) (${(e as Error).message})`;
+  }
+}
+
+function metadataPayload(r: DumpRecord): string {
+  try {
+    if (!r.value) throw new Error('no value');
+    return metadataRecordJson(decodeMetadataRecord(r.value));
+  } catch (e) {
+    return `Error at ${r.offset}, skipping. ${(e as Error).message}`;
+  }
 }

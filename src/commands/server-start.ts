@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { KtCommand } from '../cli/base-command.js';
+import { runLocalCluster } from '../cli/local-cluster.js';
 import { loadServerSettings } from '../cli/server-config.js';
 import { BROKER_CONFIG } from '../engine/config/broker-config.js';
 import { KtServer } from '../engine/kt-server.js';
@@ -15,6 +16,8 @@ export default class ServerStart extends KtCommand {
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> config/server.properties',
     '<%= config.bin %> <%= command.id %> --override listeners=PLAINTEXT://localhost:19092 --override log.dirs=/var/lib/kt',
+    '<%= config.bin %> <%= command.id %> --nodes 3',
+    '<%= config.bin %> <%= command.id %> --nodes 3 --dir ./dev-cluster --override num.partitions=3',
   ];
   static override args = {
     config: Args.string({ description: 'server.properties file', required: false }),
@@ -22,6 +25,13 @@ export default class ServerStart extends KtCommand {
   static override flags = {
     override: Flags.string({ description: 'Override a config key: key=value (repeatable)', multiple: true, default: [] }),
     'log-level': Flags.string({ description: 'debug, info, warn or error', default: process.env.KT_LOG_LEVEL ?? 'info' }),
+    nodes: Flags.integer({
+      description:
+        'Start a local cluster of this many combined nodes instead (ids 1..N, free loopback ports, one quorum, fast failover timeouts), ' +
+        'each a child process; prints the bootstrap string and each node\'s log; SIGINT/SIGTERM stops them all. The config file and overrides apply to every node.',
+      min: 1,
+    }),
+    dir: Flags.string({ description: 'With --nodes: the base directory of the nodes\' data and logs (kept; starting again with it restarts the same cluster); default a temp dir', dependsOn: ['nodes'] }),
   };
 
   async run(): Promise<void> {
@@ -31,6 +41,15 @@ export default class ServerStart extends KtCommand {
       settings = loadServerSettings(args.config, flags.override);
     } catch (err) {
       this.error((err as Error).message, { exit: 1 });
+    }
+    if (flags.nodes !== undefined) {
+      try {
+        const fromFile = loadServerSettings(args.config, []);
+        await runLocalCluster({ nodes: flags.nodes, dir: flags.dir, fromFile, overrides: loadServerSettings(undefined, flags.override), logLevel: flags['log-level'], print: (line) => this.log(line) });
+      } catch (err) {
+        this.error((err as Error).message, { exit: 1 });
+      }
+      return;
     }
 
     const log = createLogger(parseLogLevel(flags['log-level']));

@@ -19,18 +19,27 @@ import { type BoundListener, SocketServer } from './broker/socket-server.js';
 import { checkServerLogConfig, describeTopicConfigs, effectiveTopicConfig } from './broker/topic-configs.js';
 import { METADATA_TOPIC, MetadataLog } from './controller/metadata-log.js';
 import { QuorumController } from './controller/quorum-controller.js';
+import { quorumSettings } from './controller/quorum/quorum-config.js';
+import { QuorumNode } from './controller/quorum/quorum-node.js';
 import { groupConfigFrom } from './coordinator/group/config.js';
 import { GroupCoordinator } from './coordinator/group/group-coordinator.js';
 import { TransactionCoordinator } from './coordinator/transaction/transaction-coordinator.js';
 import { LocalTxnMarkerWriter } from './broker/txn-marker-writer.js';
+import { BrokerLifecycleManager } from './broker/lifecycle/broker-lifecycle-manager.js';
+import { LocalControllerChannel } from './broker/lifecycle/controller-channel.js';
+import { SUPPORTED_FEATURES } from './metadata/features.js';
+import { SECURITY_PROTOCOLS } from './metadata/record-types.js';
 import { LogManager } from './log/log-manager.js';
 import { logManagerConfigFromServerProps } from './log/log-manager-config.js';
 import { PartitionLog } from './log/partition-log.js';
 import { parseLogConfig } from './log/log-config.js';
 import { createLogger, type Logger } from './logger.js';
 import type { MetadataImage, TopicImage } from './metadata/image.js';
-import { loadOrFormatStorage } from './metadata/meta-properties.js';
+import { loadOrFormatStorage, storageDirs } from './metadata/meta-properties.js';
 import { emptyChange } from './metadata/replay.js';
+import { MetadataSnapshots } from './metadata/metadata-snapshots.js';
+import { snapshotSettings } from './metadata/snapshot-settings.js';
+import { FileSnapshotStore } from './metadata/snapshot-store.js';
 
 const DEFAULT_INFLIGHT_BYTES = 16 * 1024 * 1024;
 
@@ -49,6 +58,9 @@ export class KtServer {
   private logs?: LogManager;
   private metadataPartition?: PartitionLog;
   private socketServer?: SocketServer;
+  private lifecycle?: BrokerLifecycleManager;
+  /** The KRaft quorum (controller.quorum.voters set); undefined on the single-node path. */
+  private quorumNode?: QuorumNode;
   private started = false;
 
   constructor(options: KtServerOptions = {}) {
@@ -95,22 +107,43 @@ export class KtServer {
     this.started = true;
     const nodeId = this.config.nodeId;
     const logDirs = this.config.logDirs;
-    const meta = loadOrFormatStorage(logDirs, nodeId, true);
+    // A node of a multi-voter quorum never formats itself (each would pick its own cluster id): as
+    // in Kafka, `kt storage format` with one cluster id comes first. metadata.log.dir is checked too.
+    const meta = loadOrFormatStorage(storageDirs(logDirs, this.config.str('metadata.log.dir')), nodeId, quorumSettings(this.config).voters.length <= 1);
 
     const serverProps = Object.fromEntries(this.config.overrides);
     const logManagerConfig = logManagerConfigFromServerProps({ ...serverProps, 'log.dirs': logDirs.join(',') });
     const logLogger = this.log.child('kt.log');
     const metadataDir = join(this.config.str('metadata.log.dir') || logDirs[0], `${METADATA_TOPIC}-0`);
+    // Metadata snapshots (<offset>-<epoch>.checkpoint) live next to the metadata log's segments.
+    const snapshotConfig = snapshotSettings(this.config);
     this.metadataPartition = PartitionLog.open(metadataDir, {
       topic: METADATA_TOPIC,
       partition: 0,
-      config: parseLogConfig({ 'segment.bytes': String(64 * 1024 * 1024), 'retention.ms': '-1' }),
+      config: parseLogConfig({ 'segment.bytes': String(snapshotConfig.segmentBytes), 'retention.ms': '-1' }),
       context: { logger: logLogger },
     });
     this.metadataPartition.updateHighWatermark(this.metadataPartition.logEndOffset);
-    const controller = new QuorumController(new MetadataLog(this.metadataPartition), meta.clusterId, nodeId, this.log.child('kt.controller'));
+    const snapshots = new MetadataSnapshots(new FileSnapshotStore(metadataDir, this.log.child('kt.snapshots')), snapshotConfig, this.log.child('kt.snapshots'));
+    const controller = new QuorumController(new MetadataLog(this.metadataPartition), meta.clusterId, nodeId, this.log.child('kt.controller'), snapshots, {
+      sessionTimeoutMs: this.config.int('broker.session.timeout.ms'),
+    });
     this.controllerRef = controller;
+    // KRaft (controller.quorum.voters set): the Raft quorum replicates the metadata log and the
+    // image follows its committed records. The CONTROLLER listener opens first so voters can elect;
+    // the broker side then waits until its image holds everything committed, as Kafka's broker
+    // waits for its metadata to catch up, before it opens logs against the image.
+    const settings = quorumSettings(this.config);
+    if (settings.voters.length > 0) {
+      this.quorumNode = new QuorumNode({ config: this.config, settings, clusterId: meta.clusterId, controller, metadataPartition: this.metadataPartition, metadataDir, snapshots, logger: this.log });
+    }
     await controller.start();
+    if (this.quorumNode) {
+      const bound = await this.quorumNode.start(this.services(controller));
+      if (bound.length > 0) this.log.info(`[KtServer nodeId=${nodeId}] controller listener on ${bound.map((l) => `${l.name}://${l.host || '0.0.0.0'}:${l.boundPort}`).join(',')}`);
+      await this.quorumNode.caughtUp();
+      this.log.info(`[KtServer nodeId=${nodeId}] metadata caught up to offset ${controller.image.offset}`);
+    }
 
     const resolveConfig = (topic: TopicImage, image: MetadataImage) => effectiveTopicConfig(topic, this.config, image, nodeId);
     this.logs = LogManager.open({
@@ -169,14 +202,25 @@ export class KtServer {
     const bound = await this.socketServer.listen(this.config.brokerListeners);
     const protocols = securityProtocols(this.config.str('listener.security.protocol.map'));
     const ports = new Map(bound.map((l) => [l.name, l.boundPort]));
-    await controller.registerBroker({
+    // Register with the active controller and wait to be unfenced (broker/lifecycle/). The controller
+    // is in this process: the in-process channel; a broker of a multi-node cluster uses the network one.
+    this.lifecycle = new BrokerLifecycleManager({
       nodeId,
-      endpoints: this.config
+      clusterId: meta.clusterId,
+      listeners: this.config
         .advertisedListeners(ports)
         .filter((l) => ports.has(l.name))
-        .map((l) => ({ ...l, securityProtocol: protocols.get(l.name) ?? 'PLAINTEXT' })),
+        .map((l) => ({ name: l.name, host: l.host, port: l.port, securityProtocol: Math.max(0, SECURITY_PROTOCOLS.indexOf(protocols.get(l.name) ?? 'PLAINTEXT')) })),
+      features: SUPPORTED_FEATURES.map((f) => ({ name: f.name, minSupportedVersion: f.minVersion, maxSupportedVersion: f.maxVersion })),
       rack: this.config.str('broker.rack') || null,
+      heartbeatIntervalMs: this.config.int('broker.heartbeat.interval.ms'),
+      channel: this.quorumNode ? this.quorumNode.lifecycleChannel() : new LocalControllerChannel(controller),
+      metadataOffset: () => controller.image.offset,
+      logger: this.log.child('kt.lifecycle'),
     });
+    // A controller-only node (process.roles=controller) is no broker: it registers nothing.
+    if (settings.isBroker) await this.lifecycle.start();
+    else this.lifecycle = undefined;
     const where = bound.map((l) => `${l.name}://${l.host || '0.0.0.0'}:${l.boundPort}`).join(',');
     this.log.info(`[KtServer nodeId=${nodeId}] started (cluster.id=${meta.clusterId}, listeners=${where}, log.dirs=${logDirs.join(',')})`);
   }
@@ -222,6 +266,15 @@ export class KtServer {
         const options = { keys: null, includeSynonyms: false, includeDocumentation: false };
         return topic ? describeTopicConfigs(topic, this.config, controller.image, this.config.nodeId, options) : [];
       },
+      // One voter, the leader, committing on append: its high watermark is the metadata log's end.
+      // The Raft quorum replaces this provider.
+      quorumInfo: () => {
+        if (this.quorumNode) return this.quorumNode.quorumInfo();
+        const [id, end, now] = [this.config.nodeId, this.metadataPartition!.logEndOffset, Date.now()];
+        const listeners = controller.image.brokers.get(id)?.endpoints.map(({ name, host, port }) => ({ name, host, port })) ?? [];
+        const self = { replicaId: id, logEndOffset: end, lastFetchTimestamp: now, lastCaughtUpTimestamp: now };
+        return { leaderId: id, leaderEpoch: 0, highWatermark: end, currentVoters: [self], observers: [], nodes: [{ nodeId: id, listeners }] };
+      },
     };
   }
 
@@ -229,11 +282,17 @@ export class KtServer {
     if (!this.started) return;
     this.started = false;
     this.log.info(`[KtServer nodeId=${this.config.nodeId}] shutting down`);
+    // Controlled shutdown first: the controller moves leadership away while this broker still serves.
+    // Past the session timeout the controller would have fenced it anyway.
+    await this.lifecycle?.controlledShutdown(this.config.int('broker.session.timeout.ms'));
+    this.lifecycle?.close();
     this.txns?.close();
     this.groups?.close();
     this.replicas?.close();
     await this.socketServer?.close();
     await this.logs?.close();
+    await this.quorumNode?.close();
+    await this.controllerRef?.close();
     this.metadataPartition?.flush();
     this.metadataPartition?.close();
     this.socketServer = undefined;

@@ -9,6 +9,7 @@ import type { TransactionCoordinator } from '../coordinator/transaction/transact
 import type { Logger } from '../logger.js';
 import type { MetadataImage } from '../metadata/image.js';
 import type { Message } from '../protocol/codec.js';
+import type { RaftRequest, RaftResponse } from '../raft/index.js';
 import type { FetchSessionCache } from './fetch-session.js';
 import type { ReplicaManager } from './replica-manager.js';
 
@@ -29,4 +30,40 @@ export interface BrokerServices {
   autoCreateTopics(names: string[]): Promise<void>;
   /** A topic's configs as CreateTopics v5+ reports them. */
   topicConfigEntries(topic: string): Message[];
+  /**
+   * The KRaft quorum of __cluster_metadata as its leader describes it (DescribeQuorum), or
+   * undefined when this node is not the quorum's leader (answered NOT_LEADER_OR_FOLLOWER).
+   */
+  quorumInfo(): QuorumInfo | undefined;
+  /**
+   * The Raft client's door for KRaft requests (Vote, BeginQuorumEpoch, EndQuorumEpoch, Fetch and
+   * FetchSnapshot of __cluster_metadata) on the CONTROLLER listener; absent on the single-node path.
+   */
+  raft?: RaftRequestSink;
+}
+
+/** Hands a decoded KRaft request to the Raft client and resolves with its answer (controller/quorum/raft-manager.ts). */
+export interface RaftRequestSink {
+  handleRequest(from: number, request: RaftRequest): Promise<RaftResponse>;
+}
+
+/** A replica of the metadata log as DescribeQuorum reports it; timestamps are -1 when unknown. */
+export interface QuorumReplicaInfo {
+  replicaId: number;
+  /** The replica's metadata log directory id (KIP-853); ZERO_UUID when the quorum does not track them. */
+  replicaDirectoryId?: string;
+  logEndOffset: number;
+  lastFetchTimestamp: number;
+  lastCaughtUpTimestamp: number;
+}
+
+/** DescribeQuorum's answer: the leader's view of the voters and observers, and the voters' endpoints. */
+export interface QuorumInfo {
+  leaderId: number;
+  leaderEpoch: number;
+  highWatermark: number;
+  currentVoters: QuorumReplicaInfo[];
+  observers: QuorumReplicaInfo[];
+  /** The voters' listeners (DescribeQuorum v2 nodes). */
+  nodes: { nodeId: number; listeners: { name: string; host: string; port: number }[] }[];
 }

@@ -10,6 +10,8 @@ import { RecordType, ConfigResourceType } from '../metadata/record-types.js';
 import { topicNameProblem } from '../metadata/topic-names.js';
 import { metadataRecord, type MetadataRecord } from './metadata-serde.js';
 import { randomUuid } from '../metadata/meta-properties.js';
+import { isActiveBroker } from './partition-leadership.js';
+import { placeReplicas, ReplicaPlacementError, type UsableBroker } from './replica-placement.js';
 
 export interface TopicRequest {
   name: string;
@@ -42,8 +44,22 @@ export interface PlannedTopic extends Outcome {
   records: MetadataRecord[];
 }
 
-/** Decide one topic creation. `pendingNames` holds names created earlier in the same request. */
-export function planCreateTopic(image: MetadataImage, req: TopicRequest, defaults: TopicDefaults, pendingNames: Set<string>): PlannedTopic {
+/** Brokers that can take new replicas: registered, unfenced, not in controlled shutdown. */
+export function usableBrokers(image: MetadataImage): UsableBroker[] {
+  return [...image.brokers.values()].filter((b) => isActiveBroker(image, b.nodeId)).map((b) => ({ id: b.nodeId, rack: b.rack }));
+}
+
+/**
+ * Decide one topic creation. `pendingNames` holds names created earlier in the same request;
+ * `random` drives replica placement (replica-placement.ts).
+ */
+export function planCreateTopic(
+  image: MetadataImage,
+  req: TopicRequest,
+  defaults: TopicDefaults,
+  pendingNames: Set<string>,
+  random: () => number = Math.random,
+): PlannedTopic {
   const planned = (o: Outcome): PlannedTopic => ({ ...o, topicId: '', numPartitions: -1, replicationFactor: -1, records: [] });
   const problem = topicNameProblem(req.name);
   if (problem) return planned(fail(ErrorCode.INVALID_TOPIC_EXCEPTION, problem));
@@ -55,7 +71,6 @@ export function planCreateTopic(image: MetadataImage, req: TopicRequest, default
     return planned(fail(ErrorCode.INVALID_TOPIC_EXCEPTION, `Topic '${req.name}' collides with existing topic: ${collision}`));
   }
 
-  const live = image.liveBrokers().map((b) => b.nodeId);
   let assignments: number[][];
   if (req.assignments.length > 0) {
     if (req.numPartitions !== -1 || req.replicationFactor !== -1) {
@@ -69,10 +84,9 @@ export function planCreateTopic(image: MetadataImage, req: TopicRequest, default
     const rf = req.replicationFactor === -1 ? defaults.replicationFactor : req.replicationFactor;
     if (partitions <= 0) return planned(fail(ErrorCode.INVALID_PARTITIONS, 'Number of partitions was set to an invalid non-positive value.'));
     if (rf <= 0) return planned(fail(ErrorCode.INVALID_REPLICATION_FACTOR, 'Replication factor must be larger than 0, or -1 to use the default value.'));
-    if (rf > live.length) {
-      return planned(fail(ErrorCode.INVALID_REPLICATION_FACTOR, `Unable to replicate the partition ${rf} time(s): The target replication factor of ${rf} cannot be reached because only ${live.length} broker(s) are registered.`));
-    }
-    assignments = assignReplicas(live, partitions, rf, 0);
+    const placed = place(image, partitions, rf, random);
+    if ('errorCode' in placed) return planned(placed);
+    assignments = placed.replicas;
   }
 
   const configs = new Map<string, string>();
@@ -92,34 +106,47 @@ export function planCreateTopic(image: MetadataImage, req: TopicRequest, default
   for (const [name, value] of configs) {
     records.push(metadataRecord(RecordType.Config, { resourceType: ConfigResourceType.Topic, resourceName: req.name, name, value }));
   }
-  assignments.forEach((replicas, partitionId) => records.push(partitionRecord(topicId, partitionId, replicas)));
+  for (const [partitionId, replicas] of assignments.entries()) {
+    const record = newPartitionRecord(image, topicId, partitionId, replicas);
+    if ('errorCode' in record) return planned(record);
+    records.push(record);
+  }
   return { ...ok, topicId, numPartitions: assignments.length, replicationFactor: assignments[0].length, records };
 }
 
-export function partitionRecord(topicId: string, partitionId: number, replicas: number[]): MetadataRecord {
+function place(image: MetadataImage, partitions: number, rf: number, random: () => number, existing: number[][] = []): { replicas: number[][] } | Outcome {
+  try {
+    return { replicas: placeReplicas(usableBrokers(image), partitions, rf, random, existing) };
+  } catch (err) {
+    if (err instanceof ReplicaPlacementError) return fail(err.errorCode, `Unable to replicate the partition ${rf} time(s): ${err.message}`);
+    throw err;
+  }
+}
+
+/**
+ * A new partition's record, as Kafka builds it: the ISR is the replicas that are active now, and the
+ * first of them leads. A manual assignment naming only fenced (or shutting down) brokers is refused.
+ */
+function newPartitionRecord(image: MetadataImage, topicId: string, partitionId: number, replicas: number[]): MetadataRecord | Outcome {
+  const isr = replicas.filter((r) => isActiveBroker(image, r));
+  if (isr.length === 0) {
+    return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `All brokers specified in the manual partition assignment for partition ${partitionId} are fenced or in controlled shutdown.`);
+  }
+  return partitionRecord(topicId, partitionId, replicas, isr);
+}
+
+export function partitionRecord(topicId: string, partitionId: number, replicas: number[], isr: number[] = replicas): MetadataRecord {
   return metadataRecord(RecordType.Partition, {
     partitionId,
     topicId,
     replicas,
-    isr: replicas,
+    isr,
     removingReplicas: [],
     addingReplicas: [],
-    leader: replicas[0],
+    leader: isr[0],
     leaderEpoch: 0,
     partitionEpoch: 0,
   });
-}
-
-/** Kafka's rack-unaware placement: replicas round-robin over live brokers, leaders spread evenly. */
-export function assignReplicas(brokers: number[], partitions: number, rf: number, startPartition: number): number[][] {
-  const out: number[][] = [];
-  const n = brokers.length;
-  for (let p = startPartition; p < startPartition + partitions; p++) {
-    const replicas: number[] = [];
-    for (let r = 0; r < rf; r++) replicas.push(brokers[(p + r) % n]);
-    out.push(replicas);
-  }
-  return out;
 }
 
 function checkAssignments(
@@ -160,6 +187,7 @@ export function planCreatePartitions(
   name: string,
   count: number,
   assignments: { brokerIds: number[] }[] | null,
+  random: () => number = Math.random,
 ): Outcome & { records: MetadataRecord[] } {
   const topic = image.topic(name);
   if (!topic) return { ...fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `The topic '${name}' does not exist.`), records: [] };
@@ -180,11 +208,16 @@ export function planCreatePartitions(
     if ('errorCode' in checked) return { ...checked, records: [] };
     replicas = checked.replicas;
   } else {
-    const live = image.liveBrokers().map((b) => b.nodeId);
-    if (rf > live.length) {
-      return { ...fail(ErrorCode.INVALID_REPLICATION_FACTOR, `Unable to replicate the partition ${rf} time(s): only ${live.length} broker(s) are registered.`), records: [] };
-    }
-    replicas = assignReplicas(live, count - current, rf, current);
+    const existing = [...topic.partitions.values()].sort((a, b) => a.partition - b.partition).map((p) => p.replicas);
+    const placed = place(image, count - current, rf, random, existing);
+    if ('errorCode' in placed) return { ...placed, records: [] };
+    replicas = placed.replicas;
   }
-  return { ...ok, records: replicas.map((r, i) => partitionRecord(topic.topicId, current + i, r)) };
+  const records: MetadataRecord[] = [];
+  for (const [i, r] of replicas.entries()) {
+    const record = newPartitionRecord(image, topic.topicId, current + i, r);
+    if ('errorCode' in record) return { ...record, records: [] };
+    records.push(record);
+  }
+  return { ...ok, records };
 }

@@ -19,6 +19,12 @@ export interface BrokerRegistration {
   rack: string | null;
   fenced: boolean;
   incarnationId?: string;
+  /** The epoch the controller gave this registration (RegisterBrokerRecord.brokerEpoch). */
+  brokerEpoch?: number;
+  /** Feature ranges the broker said it supports when it registered. */
+  supportedFeatures?: { name: string; minSupportedVersion: number; maxSupportedVersion: number }[];
+  /** In controlled shutdown: still serving, but neither a new leader nor a new ISR member. */
+  inControlledShutdown?: boolean;
 }
 
 export interface PartitionState {

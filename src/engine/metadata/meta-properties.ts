@@ -64,21 +64,48 @@ export function isEmptyDir(dir: string): boolean {
   return !existsSync(dir) || readdirSync(dir).length === 0;
 }
 
-export interface FormatResult {
-  formatted: string[];
-  alreadyFormatted: string[];
+/** Every directory a server's storage identity covers: log.dirs, plus metadata.log.dir when it is elsewhere (Kafka formats both). */
+export function storageDirs(logDirs: readonly string[], metadataLogDir?: string | null): string[] {
+  const dirs = [...logDirs];
+  if (metadataLogDir && !dirs.includes(metadataLogDir)) dirs.push(metadataLogDir);
+  return dirs;
 }
 
-/** Write meta.properties into each directory (kafka-storage.sh format). */
-export function formatStorage(dirs: string[], clusterId: string, nodeId: number, ignoreFormatted = false): FormatResult {
+export interface FormatResult {
+  /** Directories given a new meta.properties, in order. */
+  formatted: string[];
+  /** Directories that already had one for this cluster and node (only with ignoreFormatted). */
+  alreadyFormatted: string[];
+  /** Where the metadata log lives: metadata.log.dir, else the first log dir. */
+  metadataDir: string;
+}
+
+export interface FormatOptions {
+  /** Skip directories already formatted for this cluster and node instead of failing (--ignore-formatted). */
+  ignoreFormatted?: boolean;
+  /** metadata.log.dir, when it is not the first log dir. */
+  metadataLogDir?: string | null;
+}
+
+/**
+ * Write meta.properties into each directory, as kafka-storage.sh format does (Kafka's Formatter):
+ * first every directory already formatted must belong to this cluster and node (whatever
+ * --ignore-formatted says: formatting never adopts another cluster's data), then any formatted
+ * directory is an error unless `ignoreFormatted`, and every unformatted one is formatted.
+ */
+export function formatStorage(dirs: string[], clusterId: string, nodeId: number, options: FormatOptions | boolean = {}): FormatResult {
+  const { ignoreFormatted = false, metadataLogDir = null } = typeof options === 'boolean' ? { ignoreFormatted: options } : options;
   if (!isValidUuid(clusterId)) throw new Error(`Cluster ID string ${clusterId} does not appear to be a valid UUID`);
-  const result: FormatResult = { formatted: [], alreadyFormatted: [] };
-  for (const dir of dirs) {
-    if (readMetaProperties(dir)) {
-      if (!ignoreFormatted) throw new Error(`Log directory ${dir} is already formatted. Use --ignore-formatted to ignore this directory and format the others.`);
-      result.alreadyFormatted.push(dir);
-      continue;
-    }
+  const all = storageDirs(dirs, metadataLogDir);
+  const metas = all.map((dir) => ({ dir, meta: readMetaProperties(dir) }));
+  verifyIdentity(metas, clusterId, nodeId);
+  const formatted = metas.filter((m) => m.meta).map((m) => m.dir);
+  if (formatted.length > 0 && !ignoreFormatted) {
+    throw new Error(`Log directory ${formatted[0]} is already formatted. Use --ignore-formatted to ignore this directory and format the others.`);
+  }
+  const result: FormatResult = { formatted: [], alreadyFormatted: formatted, metadataDir: metadataLogDir || all[0]! };
+  for (const { dir, meta } of metas) {
+    if (meta) continue;
     writeMetaProperties(dir, { clusterId, nodeId, directoryId: randomUuid() });
     result.formatted.push(dir);
   }
@@ -86,8 +113,33 @@ export function formatStorage(dirs: string[], clusterId: string, nodeId: number,
 }
 
 /**
- * The identity every log dir agrees on. Unformatted dirs are formatted when `autoFormat` (zero-config
- * start) and all dirs are empty; otherwise a missing or conflicting meta.properties is an error.
+ * Kafka's MetaPropertiesEnsemble.verify with its messages: every formatted directory holds
+ * `clusterId` (when given, else the first one's) and `nodeId`, and no two share a directory id.
+ */
+export function verifyIdentity(metas: readonly { dir: string; meta?: MetaProperties }[], clusterId: string | undefined, nodeId: number): void {
+  let expected = clusterId;
+  const seen = new Map<string, string>();
+  for (const { dir, meta } of metas) {
+    if (!meta) continue;
+    const file = join(dir, META_PROPERTIES);
+    expected ??= meta.clusterId;
+    if (meta.clusterId !== expected) throw new Error(`Invalid cluster.id in: ${file}. Expected ${expected}, but read ${meta.clusterId}`);
+    if (meta.nodeId !== nodeId) {
+      throw new Error(
+        `Stored node id ${meta.nodeId} doesn't match previous node id ${nodeId} in ${file}. If you moved your data, make sure your configured node id matches. ` +
+          'If you intend to create a new node, you should remove all data in your data directories.',
+      );
+    }
+    const other = meta.directoryId ? seen.get(meta.directoryId) : undefined;
+    if (other) throw new Error(`Duplicate directory ID ${meta.directoryId} found. It was the directory ID of both ${other} and ${dir}`);
+    if (meta.directoryId) seen.set(meta.directoryId, dir);
+  }
+}
+
+/**
+ * The identity every log dir agrees on, checked at start as Kafka's server checks it. Unformatted
+ * dirs are formatted when `autoFormat` (zero-config start) and all dirs are empty; otherwise a
+ * missing meta.properties, or dirs of another cluster or node, are an error (one line).
  */
 export function loadOrFormatStorage(dirs: string[], nodeId: number, autoFormat: boolean): MetaProperties {
   const metas = dirs.map((d) => ({ dir: d, meta: readMetaProperties(d) }));
@@ -99,15 +151,8 @@ export function loadOrFormatStorage(dirs: string[], nodeId: number, autoFormat: 
     formatStorage(dirs, randomUuid(), nodeId);
     return readMetaProperties(dirs[0])!;
   }
+  verifyIdentity(metas, undefined, nodeId);
   const first = formatted[0].meta!;
-  for (const { dir, meta } of formatted) {
-    if (meta!.clusterId !== first.clusterId) {
-      throw new Error(`Invalid cluster.id in ${join(dir, META_PROPERTIES)}: expected ${first.clusterId}, found ${meta!.clusterId}`);
-    }
-    if (meta!.nodeId !== nodeId) {
-      throw new Error(`Stored node id ${meta!.nodeId} in ${join(dir, META_PROPERTIES)} doesn't match node.id ${nodeId}`);
-    }
-  }
   for (const { dir, meta } of metas) {
     if (!meta) {
       if (!isEmptyDir(dir)) throw new Error(`Log directory ${dir} is not formatted and not empty`);

@@ -14,6 +14,15 @@ export interface MetadataChange {
   deletedTopics: TopicImage[];
   changedTopicConfigs: TopicImage[];
   changedBrokerConfigs: boolean;
+  /** Partitions whose leader changed (PartitionChangeRecord with a leader): led here now, or no longer. */
+  changedLeaders: { topic: TopicImage; partition: number }[];
+  /**
+   * Of the created and leader-changed partitions, those this node now leads and those it now
+   * follows (a replica here, led elsewhere or leaderless), as Kafka's LocalReplicaChanges gives
+   * them to the replica manager; filled in by localReplicaChanges() before the change is published.
+   */
+  becameLeader: { topic: TopicImage; partition: number }[];
+  becameFollower: { topic: TopicImage; partition: number }[];
 }
 
 export const emptyChange = (): MetadataChange => ({
@@ -21,6 +30,9 @@ export const emptyChange = (): MetadataChange => ({
   deletedTopics: [],
   changedTopicConfigs: [],
   changedBrokerConfigs: false,
+  changedLeaders: [],
+  becameLeader: [],
+  becameFollower: [],
 });
 
 /** Kafka's PartitionChangeRecord sentinels. */
@@ -33,8 +45,11 @@ export function applyMetadataRecord(image: MetadataImage, type: number, data: Me
       image.brokers.set(data.brokerId, {
         nodeId: data.brokerId,
         incarnationId: data.incarnationId,
+        brokerEpoch: data.brokerEpoch,
+        supportedFeatures: data.features.map((f: Message) => ({ name: f.name, minSupportedVersion: f.minSupportedVersion, maxSupportedVersion: f.maxSupportedVersion })),
         rack: data.rack,
         fenced: data.fenced,
+        inControlledShutdown: data.inControlledShutdown,
         endpoints: data.endPoints.map((e: Message) => ({
           name: e.name,
           host: e.host,
@@ -55,6 +70,8 @@ export function applyMetadataRecord(image: MetadataImage, type: number, data: Me
     case RecordType.BrokerRegistrationChange: {
       const broker = image.brokers.get(data.brokerId);
       if (broker && data.fenced !== 0) broker.fenced = data.fenced === 1;
+      // BrokerRegistrationInControlledShutdownChange: 1 enters controlled shutdown, 0 leaves it as it is.
+      if (broker && data.inControlledShutdown === 1) broker.inControlledShutdown = true;
       return;
     }
     case RecordType.Topic:
@@ -82,6 +99,7 @@ export function applyMetadataRecord(image: MetadataImage, type: number, data: Me
       if (data.leader !== LEADER_UNCHANGED) {
         p.leader = data.leader;
         p.leaderEpoch += 1;
+        change.changedLeaders.push({ topic: image.topicsById.get(data.topicId)!, partition: data.partitionId });
       }
       p.partitionEpoch += 1;
       return;
@@ -97,7 +115,7 @@ export function applyMetadataRecord(image: MetadataImage, type: number, data: Me
         if (!topic) return;
         if (data.value === null) topic.configs.delete(data.name);
         else topic.configs.set(data.name, data.value);
-        if (!change.changedTopicConfigs.includes(topic)) change.changedTopicConfigs.push(topic);
+        noteChangedTopicConfig(change, topic);
       } else if (data.resourceType === ConfigResourceType.Broker) {
         // An empty resource name is the cluster-wide default; per-broker overrides use the node id.
         const key = data.resourceName === '' ? data.name : `${data.resourceName}:${data.name}`;
@@ -118,4 +136,15 @@ export function applyMetadataRecord(image: MetadataImage, type: number, data: Me
       // NoOp and record types kt does not act on yet (ACLs, quotas, SCRAM) leave the image as it is.
       return;
   }
+}
+
+/** Topics already in each change's changedTopicConfigs: a set, so replaying many configs stays linear. */
+const changedConfigTopics = new WeakMap<MetadataChange, Set<TopicImage>>();
+
+function noteChangedTopicConfig(change: MetadataChange, topic: TopicImage): void {
+  let seen = changedConfigTopics.get(change);
+  if (!seen) changedConfigTopics.set(change, (seen = new Set(change.changedTopicConfigs)));
+  if (seen.has(topic)) return;
+  seen.add(topic);
+  change.changedTopicConfigs.push(topic);
 }

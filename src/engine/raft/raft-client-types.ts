@@ -40,6 +40,14 @@ export interface RaftClientOptions {
   snapshotStore: SnapshotStore;
   transport: RaftTransport;
   listener?: RaftListener;
+  /**
+   * Which stored snapshot the log must continue from after a new one is created (Kafka's
+   * KafkaMetadataLog.maybeClean under metadata.max.retention.bytes/ms): the log start moves up to
+   * its end and older snapshots go. Kafka keeps the log (and older snapshots) within those limits,
+   * never deleting the latest snapshot; absent, the newest snapshot is used, so every snapshot at
+   * once frees the log prefix it covers.
+   */
+  snapshotRetention?(): OffsetAndEpoch | undefined;
   /** Election jitter source; seeded from the clock when absent. */
   random?: Random;
 }

@@ -55,10 +55,13 @@ export class RaftClient {
   /** @internal */ readonly listener: RaftListener;
   /** @internal */ readonly requests: OutboundRequests;
   /** @internal */ readonly parked = new Map<number, ParkedFetch>();
+  /** @internal The leader's high watermark in its first answer to this follower in `epoch`. */
+  firstLeaderHw = { epoch: -1, hw: -1 };
   private nextDeliverOffset = 0;
   private announced = { leaderId: -2, epoch: -1 };
   private started = false;
   private readonly handlers: RequestHandlers;
+  private readonly snapshotRetention: () => OffsetAndEpoch | undefined;
 
   constructor(options: RaftClientOptions) {
     this.nodeId = options.nodeId;
@@ -73,6 +76,7 @@ export class RaftClient {
     this.random = options.random ?? seededRandom(Date.now());
     this.requests = new OutboundRequests(this.transport, this.config, this.random);
     this.handlers = new RequestHandlers(this);
+    this.snapshotRetention = options.snapshotRetention ?? (() => this.snapshots.latest());
   }
 
   // ---- the public surface -------------------------------------------------------------------
@@ -93,6 +97,16 @@ export class RaftClient {
 
   get highWatermark(): number {
     return this.hw;
+  }
+
+  /**
+   * What a starting node must apply before it serves (Kafka's broker waits the same way): on the
+   * leader its high watermark; on a follower the leader's high watermark as its first answer in
+   * this epoch gave it (fixed, so a busy leader is not chased forever); -1 while unknown.
+   */
+  get catchUpTarget(): number {
+    if (this.isLeader) return this.hw;
+    return this.firstLeaderHw.epoch === this.state.epoch ? this.firstLeaderHw.hw : -1;
   }
 
   get isLeader(): boolean {
@@ -195,8 +209,9 @@ export class RaftClient {
   /**
    * The state machine wrote a snapshot of everything before `id.endOffset`, whose last entry has
    * epoch `id.epoch` (it learns both from the committed batches it applied, as Kafka's
-   * createSnapshot takes them). The log prefix it covers is deleted; a follower behind it will
-   * download the snapshot.
+   * createSnapshot takes them). The log prefix the retention policy lets go (all of it that the
+   * snapshot covers, by default) is deleted, with the snapshots before the new log start; a
+   * follower behind it will download the snapshot.
    */
   createSnapshot(id: OffsetAndEpoch, bytes: Uint8Array): void {
     if (id.endOffset > this.hw) throw new Error(`snapshot at ${id.endOffset} beyond the high watermark ${this.hw}`);
@@ -208,7 +223,10 @@ export class RaftClient {
       throw new Error(`snapshot id ${id.endOffset}-${id.epoch} does not match the log`);
     }
     this.snapshots.write(id, bytes);
-    this.log.deleteBefore(id);
+    const keep = this.snapshotRetention();
+    if (!keep || keep.endOffset <= this.log.startOffset() || keep.endOffset > id.endOffset) return;
+    this.log.deleteBefore(keep);
+    this.snapshots.deleteBefore?.(keep);
   }
 
   /** DescribeQuorum as the leader answers it; undefined on other nodes (NOT_LEADER_OR_FOLLOWER). */
@@ -360,6 +378,8 @@ export class RaftClient {
   installSnapshot(id: OffsetAndEpoch, bytes: Uint8Array): void {
     this.snapshots.write(id, bytes);
     this.log.resetTo(id);
+    // The log now starts at the snapshot: nothing continues from the older ones.
+    this.snapshots.deleteBefore?.(id);
     if (id.endOffset > this.hw) this.hw = id.endOffset;
     this.nextDeliverOffset = id.endOffset;
     this.listener.onSnapshotLoaded?.(id, bytes);

@@ -240,6 +240,9 @@ export class RequestHandlers {
     s.fetchDeadlineMs = nowMs + c.config.fetchTimeoutMs;
     s.hasFetchedFromLeader = true;
     s.nextFetchMs = nowMs;
+    // The first high watermark the leader names in this epoch (a new leader knows none until its
+    // LeaderChange batch commits, so 0 does not count).
+    if (c.firstLeaderHw.epoch !== s.epoch || c.firstLeaderHw.hw <= 0) c.firstLeaderHw = { epoch: s.epoch, hw: res.highWatermark };
     if (res.divergingEpoch) {
       c.truncateDiverging(res.divergingEpoch);
       return;

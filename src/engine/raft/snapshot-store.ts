@@ -15,6 +15,12 @@ export interface SnapshotStore {
   read(id: OffsetAndEpoch, position: number, maxBytes: number): Uint8Array;
   /** Store a complete snapshot durably. */
   write(id: OffsetAndEpoch, bytes: Uint8Array): void;
+  /**
+   * Delete every snapshot ending before `id` (the log no longer continues from them). The client
+   * calls it only together with moving the log start up to `id`, so the store keeps what the log
+   * needs; a store without it keeps everything.
+   */
+  deleteBefore?(id: OffsetAndEpoch): void;
 }
 
 export function snapshotKey(id: OffsetAndEpoch): string {

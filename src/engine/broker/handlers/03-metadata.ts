@@ -21,6 +21,7 @@ import type { MetadataImage, TopicImage } from '../../metadata/image.js';
 import { isInternalTopic, topicNameProblem } from '../../metadata/topic-names.js';
 import { CLUSTER_OPERATIONS, OPERATIONS_NOT_REQUESTED, TOPIC_OPERATIONS } from '../acl-operations.js';
 import { defineHandler, type RequestContext } from '../handler.js';
+import { reportedControllerId } from '../controller-id.js';
 
 export default defineHandler({
   apiKey: 3,
@@ -49,7 +50,7 @@ export default defineHandler({
         return ep ? [{ nodeId: b.nodeId, host: ep.host, port: ep.port, rack: b.rack }] : [];
       }),
       clusterId: image.clusterId,
-      controllerId: image.controllerId,
+      controllerId: reportedControllerId(image, ctx.listenerName),
       topics,
       clusterAuthorizedOperations: request.includeClusterAuthorizedOperations ? CLUSTER_OPERATIONS : OPERATIONS_NOT_REQUESTED,
     };

@@ -1,7 +1,8 @@
 /**
  * DescribeCluster (key 60), versions 0-1 (flexible from v0; KIP-700).
  *
- * The cluster id, the active controller and the live brokers with their endpoint on the listener
+ * The cluster id, the controller id as Kafka's KRaft brokers report it (a random live broker,
+ * controller-id.ts) and the live brokers with their endpoint on the listener
  * the request arrived on. v1 adds endpointType: 1 asks for brokers, 2 for controllers; kt answers
  * controller requests on broker listeners with MISMATCHED_ENDPOINT_TYPE, as Kafka does.
  */
@@ -9,6 +10,7 @@ import { ErrorCode } from '../../protocol/errors.js';
 import { DescribeClusterRequest, DescribeClusterResponse } from '../../protocol/messages/60-describe-cluster.js';
 import { CLUSTER_OPERATIONS, OPERATIONS_NOT_REQUESTED } from '../acl-operations.js';
 import { defineHandler } from '../handler.js';
+import { reportedControllerId } from '../controller-id.js';
 
 const BROKERS_ENDPOINT = 1;
 
@@ -35,7 +37,7 @@ export default defineHandler({
       errorMessage: null,
       endpointType: BROKERS_ENDPOINT,
       clusterId: image.clusterId,
-      controllerId: image.controllerId,
+      controllerId: reportedControllerId(image, ctx.listenerName),
       brokers: image.liveBrokers().flatMap((b) => {
         const ep = b.endpoints.find((e) => e.name === ctx.listenerName);
         return ep ? [{ brokerId: b.nodeId, host: ep.host, port: ep.port, rack: b.rack }] : [];

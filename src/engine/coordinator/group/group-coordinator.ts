@@ -316,7 +316,10 @@ export class GroupCoordinator {
     if (change.deletedTopics.some((t) => t.name === OFFSETS_TOPIC)) {
       for (const p of [...this.partitions.keys()]) this.unload(p);
     }
-    if (change.createdPartitions.some((c) => c.topic.name === OFFSETS_TOPIC)) void this.adoptLedPartitions(image);
+    // Leadership moved (a broker fenced, unfenced or shutting down): resign what moved away, load what came here.
+    const moved = change.changedLeaders.filter((c) => c.topic.name === OFFSETS_TOPIC);
+    for (const c of moved) if (c.topic.partitions.get(c.partition)?.leader !== this.deps.nodeId && this.partitions.has(c.partition)) this.unload(c.partition);
+    if (moved.length > 0 || change.createdPartitions.some((c) => c.topic.name === OFFSETS_TOPIC)) void this.adoptLedPartitions(image);
   }
 
   private async adoptLedPartitions(image: MetadataImage): Promise<void> {

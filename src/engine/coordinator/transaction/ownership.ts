@@ -105,7 +105,10 @@ export class TxnOwnership {
     if (change.deletedTopics.some((t) => t.name === TRANSACTION_STATE_TOPIC)) {
       for (const p of [...this.state.owned.keys()]) this.state.unload(p);
     }
-    if (change.createdPartitions.some((c) => c.topic.name === TRANSACTION_STATE_TOPIC)) void this.adoptLedPartitions(image);
+    // Leadership moved (a broker fenced, unfenced or shutting down): resign what moved away, load what came here.
+    const moved = change.changedLeaders.filter((c) => c.topic.name === TRANSACTION_STATE_TOPIC);
+    for (const c of moved) if (c.topic.partitions.get(c.partition)?.leader !== this.deps.nodeId && this.state.owned.has(c.partition)) this.state.unload(c.partition);
+    if (moved.length > 0 || change.createdPartitions.some((c) => c.topic.name === TRANSACTION_STATE_TOPIC)) void this.adoptLedPartitions(image);
   }
 
   async adoptLedPartitions(image: MetadataImage): Promise<void> {

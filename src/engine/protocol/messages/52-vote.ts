@@ -1,11 +1,14 @@
 /**
  * Vote (API key 52).
  *
- * Valid versions: 0-1. Flexible versions: 0+.
+ * Valid versions: 0-2. Flexible versions: 0+.
  * Served by: controller.
  *
  * v0: KRaft candidate asks voters for their vote.
  * v1: adds voter id and directory ids; response adds tagged leader endpoints (KIP-853).
+ * v2: PreVote (KIP-996, Apache Kafka 4.0, after kt's 3.9 spec snapshot): ask whether the vote
+ *     would be granted without anyone changing epoch or vote (Kafka 4.0 also renames the
+ *     candidate fields to replica*, a change of names only).
  */
 import type { MessageSpec } from '../schema.js';
 
@@ -13,7 +16,7 @@ export const VoteRequest = {
   name: 'VoteRequest',
   type: 'request',
   apiKey: 52,
-  validVersions: '0-1',
+  validVersions: '0-2',
   flexibleVersions: '0+',
   fields: [
     { name: 'clusterId', type: 'string', versions: '0+', nullableVersions: '0+', default: null },
@@ -32,6 +35,7 @@ export const VoteRequest = {
             { name: 'voterDirectoryId', type: 'uuid', versions: '1+', ignorable: true },
             { name: 'lastOffsetEpoch', type: 'int32', versions: '0+' },
             { name: 'lastOffset', type: 'int64', versions: '0+' },
+            { name: 'preVote', type: 'bool', versions: '2+' },
           ],
         },
       ],
@@ -43,7 +47,7 @@ export const VoteResponse = {
   name: 'VoteResponse',
   type: 'response',
   apiKey: 52,
-  validVersions: '0-1',
+  validVersions: '0-2',
   flexibleVersions: '0+',
   fields: [
     { name: 'errorCode', type: 'int16', versions: '0+' },

@@ -14,6 +14,8 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   broker: async () => (await import('./broker.bench.js')).benchBroker,
   group: async () => (await import('./group.bench.js')).benchGroup,
   txn: async () => (await import('./txn.bench.js')).benchTxn,
+  snapshot: async () => (await import('./snapshot.bench.js')).benchSnapshot,
+  cluster: async () => (await import('./cluster.bench.js')).benchCluster,
 };
 
 async function main(): Promise<void> {

@@ -40,6 +40,7 @@ import { emptyChange } from './metadata/replay.js';
 import { MetadataSnapshots } from './metadata/metadata-snapshots.js';
 import { snapshotSettings } from './metadata/snapshot-settings.js';
 import { FileSnapshotStore } from './metadata/snapshot-store.js';
+import type { Message } from './protocol/codec.js';
 
 const DEFAULT_INFLIGHT_BYTES = 16 * 1024 * 1024;
 
@@ -275,6 +276,7 @@ export class KtServer {
         const self = { replicaId: id, logEndOffset: end, lastFetchTimestamp: now, lastCaughtUpTimestamp: now };
         return { leaderId: id, leaderEpoch: 0, highWatermark: end, currentVoters: [self], observers: [], nodes: [{ nodeId: id, listeners }] };
       },
+      ...(this.quorumNode ? { forwardToController: (apiKey: number, version: number, body: Message) => this.quorumNode!.forwardToController(apiKey, version, body) } : {}),
     };
   }
 

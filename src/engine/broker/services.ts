@@ -36,6 +36,12 @@ export interface BrokerServices {
    */
   quorumInfo(): QuorumInfo | undefined;
   /**
+   * Send a request to the active controller over the controller channel and resolve with its
+   * answer (Kafka's forwarding to the controller). Present on the broker listener of a node in a
+   * KRaft quorum; absent on the single-node path and on the CONTROLLER listener.
+   */
+  forwardToController?(apiKey: number, version: number, body: Message): Promise<Message>;
+  /**
    * The Raft client's door for KRaft requests (Vote, BeginQuorumEpoch, EndQuorumEpoch, Fetch and
    * FetchSnapshot of __cluster_metadata) on the CONTROLLER listener; absent on the single-node path.
    */

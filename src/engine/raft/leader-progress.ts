@@ -114,14 +114,21 @@ export class LeaderProgress {
     return this.windowStartMs + timeoutMs;
   }
 
-  /** The replica rows of DescribeQuorum. */
-  describe(): { currentVoters: QuorumReplicaState[]; observers: QuorumReplicaState[] } {
-    const row = (p: ReplicaProgress): QuorumReplicaState => ({
-      replicaId: p.replicaId,
-      logEndOffset: p.endOffset,
-      lastFetchTimestamp: p.lastFetchMs,
-      lastCaughtUpTimestamp: p.lastCaughtUpMs,
-    });
+  /**
+   * The replica rows of DescribeQuorum at `nowMs`. The leader's own row reads `nowMs` for both
+   * timestamps, as Kafka's LeaderState.describeReplicaState: the leader is always caught up with
+   * itself, so MaxFollowerLagTimeMs never goes negative.
+   */
+  describe(nowMs: number): { currentVoters: QuorumReplicaState[]; observers: QuorumReplicaState[] } {
+    const row = (p: ReplicaProgress): QuorumReplicaState => {
+      const self = p.replicaId === this.localId;
+      return {
+        replicaId: p.replicaId,
+        logEndOffset: p.endOffset,
+        lastFetchTimestamp: self ? nowMs : p.lastFetchMs,
+        lastCaughtUpTimestamp: self ? nowMs : p.lastCaughtUpMs,
+      };
+    };
     return { currentVoters: [...this.voters.values()].map(row), observers: [...this.observers.values()].map(row) };
   }
 

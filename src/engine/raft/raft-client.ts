@@ -229,10 +229,13 @@ export class RaftClient {
     this.snapshots.deleteBefore?.(keep);
   }
 
-  /** DescribeQuorum as the leader answers it; undefined on other nodes (NOT_LEADER_OR_FOLLOWER). */
-  describeQuorum(): QuorumDescription | undefined {
+  /**
+   * DescribeQuorum as the leader answers it at `nowMs` (the leader's own row reads it for both
+   * timestamps); undefined on other nodes (NOT_LEADER_OR_FOLLOWER).
+   */
+  describeQuorum(nowMs: number = Date.now()): QuorumDescription | undefined {
     const s = this.state;
-    return s.name === 'Leader' ? { leaderId: this.nodeId, leaderEpoch: s.epoch, highWatermark: this.hw, ...s.progress.describe() } : undefined;
+    return s.name === 'Leader' ? { leaderId: this.nodeId, leaderEpoch: s.epoch, highWatermark: this.hw, ...s.progress.describe(nowMs) } : undefined;
   }
 
   // ---- transitions (persist first, then act) ------------------------------------------------

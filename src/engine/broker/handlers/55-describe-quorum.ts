@@ -8,10 +8,11 @@
  * v2: error messages, each replica's directory id and the voters' endpoints (`nodes`, KIP-853).
  *
  * As Kafka's KafkaRaftClient.handleDescribeQuorumRequest: a request for anything but exactly
- * `__cluster_metadata` partition 0 gets UNKNOWN_TOPIC_OR_PARTITION for every partition asked; a
- * node that is not the quorum's leader answers NOT_LEADER_OR_FOLLOWER. In Kafka 4 a broker forwards
- * this request to the active controller; kt's combined node answers it from its own quorum view
- * (BrokerServices.quorumInfo).
+ * `__cluster_metadata` partition 0 gets UNKNOWN_TOPIC_OR_PARTITION for every partition asked; on
+ * the CONTROLLER listener a node that is not the quorum's leader answers NOT_LEADER_OR_FOLLOWER.
+ * On the broker listener, as Kafka's brokers, a node that is not the leader forwards the request to
+ * the active controller (BrokerServices.forwardToController) and returns its answer; the leader,
+ * and the single-node path, answer from their own view (BrokerServices.quorumInfo).
  */
 import type { Message } from '../../protocol/codec.js';
 import { errorMessage } from '../../protocol/error-table.js';
@@ -38,7 +39,7 @@ export default defineHandler({
   maxVersion: 2,
   request: DescribeQuorumRequest,
   response: DescribeQuorumResponse,
-  handle(request, ctx) {
+  async handle(request, ctx) {
     const topics = request.topics as Message[];
     const partitions = (topics[0]?.partitions ?? []) as Message[];
     const valid = topics.length === 1 && topics[0]!.topicName === METADATA_TOPIC && partitions.length === 1 && partitions[0]!.partitionIndex === 0;
@@ -64,7 +65,12 @@ export default defineHandler({
       };
     }
     const quorum = ctx.services.quorumInfo();
-    if (!quorum) {
+    const leader = quorum !== undefined && quorum.leaderId === ctx.services.nodeId;
+    if (!leader && ctx.services.forwardToController) {
+      // The active controller's decoded answer, at the client's version: returned as it came.
+      return (await ctx.services.forwardToController(55, ctx.apiVersion, request as Message)) as never;
+    }
+    if (!quorum || !leader) {
       return { errorCode: ErrorCode.NONE, errorMessage: null, topics: [{ topicName: METADATA_TOPIC, partitions: [failed(0, ErrorCode.NOT_LEADER_OR_FOLLOWER)] }], nodes: [] };
     }
     return {

@@ -37,7 +37,7 @@ export class ControllerChannel {
         try {
           const conn = await this.connection(leader);
           const response = await withTimeout(conn.send(apiKey as 1, version, body as never) as Promise<Message>, this.requestTimeoutMs);
-          if (!answersNotController(response)) return response;
+          if (!answersNotController(apiKey, response)) return response;
           lastProblem = `node ${leader} is not the active controller`;
         } catch (err) {
           lastProblem = `node ${leader}: ${(err as Error).message}`;
@@ -74,9 +74,16 @@ export class ControllerChannel {
   }
 }
 
-/** NOT_CONTROLLER at the top or on any entry of the response's result list. */
-function answersNotController(response: Message): boolean {
+/**
+ * NOT_CONTROLLER at the top or on any entry of the response's result list; for DescribeQuorum
+ * (key 55), NOT_LEADER_OR_FOLLOWER on a partition: the node asked is no longer the quorum's leader.
+ */
+function answersNotController(apiKey: number, response: Message): boolean {
   if (response.errorCode === ErrorCode.NOT_CONTROLLER) return true;
+  if (apiKey === 55) {
+    const topics = (response.topics ?? []) as Message[];
+    if (topics.some((t) => ((t.partitions ?? []) as Message[]).some((p) => p.errorCode === ErrorCode.NOT_LEADER_OR_FOLLOWER))) return true;
+  }
   for (const key of ['topics', 'responses', 'results']) {
     const list = response[key];
     if (Array.isArray(list) && list.some((e: Message) => e?.errorCode === ErrorCode.NOT_CONTROLLER)) return true;

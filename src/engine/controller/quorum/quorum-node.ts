@@ -16,6 +16,7 @@ import type { BrokerConfig } from '../../config/broker-config.js';
 import type { PartitionLog } from '../../log/partition-log.js';
 import type { Logger } from '../../logger.js';
 import type { MetadataSnapshots } from '../../metadata/metadata-snapshots.js';
+import type { Message } from '../../protocol/codec.js';
 import { FileQuorumStateStore } from '../../raft/index.js';
 import { controllerHandlers } from '../handlers/index.js';
 import type { QuorumController } from '../quorum-controller.js';
@@ -89,7 +90,7 @@ export class QuorumNode {
     const names = config.controllerListenerNames;
     const listeners = config.listeners.filter((l) => names.includes(l.name));
     if (listeners.length === 0) throw new Error(`process.roles has controller but listeners has none of controller.listener.names (${names.join(',')})`);
-    const dispatcher = new RequestDispatcher(controllerHandlers(), { ...services, raft: this.raft }, logger.child('kt.controller-network'));
+    const dispatcher = new RequestDispatcher(controllerHandlers(), { ...services, raft: this.raft, forwardToController: undefined }, logger.child('kt.controller-network'));
     const queued = config.int('queued.max.request.bytes');
     this.socketServer = new SocketServer(
       dispatcher,
@@ -108,11 +109,18 @@ export class QuorumNode {
     return new NetworkLifecycleChannel(this.channel, this.options.config.int('controller.quorum.request.timeout.ms'));
   }
 
+  /** A request to the active controller over the controller channel (the broker listener's forwarding). */
+  forwardToController(apiKey: number, version: number, body: Message): Promise<Message> {
+    return this.channel.send(apiKey, version, body);
+  }
+
   /**
-   * DescribeQuorum: the leader's view on the leader. Kafka's brokers forward DescribeQuorum to the
-   * active controller; kt answers on every node instead, from what this node knows (the leader, its
-   * epoch, the high watermark, its own log end; other replicas' progress is known only to the
-   * leader, so they read -1 here), and NOT_LEADER_OR_FOLLOWER only while it knows no leader.
+   * The quorum as this node knows it: the leader's view on the leader; elsewhere the leader, its
+   * epoch, the high watermark and its own log end (other replicas' progress is known only to the
+   * leader, so they read -1 here), or undefined while it knows no leader. DescribeCluster reads the
+   * voters and the leader from it on any controller; DescribeQuorum answers only from the leader's
+   * view (a non-leader forwards it on the broker listener, answers NOT_LEADER_OR_FOLLOWER on the
+   * CONTROLLER listener).
    */
   quorumInfo(): QuorumInfo | undefined {
     const nodes = this.options.settings.voters.map((v) => ({ nodeId: v.id, listeners: [{ name: this.options.config.controllerListenerNames[0] ?? 'CONTROLLER', host: v.host, port: v.port }] }));

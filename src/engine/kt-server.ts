@@ -20,7 +20,7 @@ import { checkServerLogConfig, describeTopicConfigs, effectiveTopicConfig } from
 import { METADATA_TOPIC, MetadataLog } from './controller/metadata-log.js';
 import { QuorumController } from './controller/quorum-controller.js';
 import { quorumSettings } from './controller/quorum/quorum-config.js';
-import { QuorumNode } from './controller/quorum/quorum-node.js';
+import type { QuorumNode } from './controller/quorum/quorum-node.js';
 import { groupConfigFrom } from './coordinator/group/config.js';
 import { GroupCoordinator } from './coordinator/group/group-coordinator.js';
 import { TransactionCoordinator } from './coordinator/transaction/transaction-coordinator.js';
@@ -136,6 +136,8 @@ export class KtServer {
     // waits for its metadata to catch up, before it opens logs against the image.
     const settings = quorumSettings(this.config);
     if (settings.voters.length > 0) {
+      // Loaded only for a quorum: the zero-config single node starts without the Raft modules.
+      const { QuorumNode } = await import('./controller/quorum/quorum-node.js');
       this.quorumNode = new QuorumNode({ config: this.config, settings, clusterId: meta.clusterId, controller, metadataPartition: this.metadataPartition, metadataDir, snapshots, logger: this.log });
     }
     await controller.start();

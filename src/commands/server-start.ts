@@ -1,6 +1,5 @@
 import { Args, Flags } from '@oclif/core';
 import { KtCommand } from '../cli/base-command.js';
-import { runLocalCluster } from '../cli/local-cluster.js';
 import { loadServerSettings } from '../cli/server-config.js';
 import { BROKER_CONFIG } from '../engine/config/broker-config.js';
 import { KtServer } from '../engine/kt-server.js';
@@ -45,6 +44,8 @@ export default class ServerStart extends KtCommand {
     if (flags.nodes !== undefined) {
       try {
         const fromFile = loadServerSettings(args.config, []);
+        // Loaded only for --nodes, so a plain server-start does not pay for the launcher's modules.
+        const { runLocalCluster } = await import('../cli/local-cluster.js');
         await runLocalCluster({ nodes: flags.nodes, dir: flags.dir, fromFile, overrides: loadServerSettings(undefined, flags.override), logLevel: flags['log-level'], print: (line) => this.log(line) });
       } catch (err) {
         this.error((err as Error).message, { exit: 1 });

@@ -4,13 +4,13 @@
  * batch reported flushed, and no partial or corrupt batch may ever be readable. Between kills the
  * test also tears the tail and deletes or truncates index files, which recovery must repair.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, expect, test } from 'vitest';
 import { decodeBatches } from '../../src/engine/records/record-batch.js';
 import { LogManager } from '../../src/engine/log/log-manager.js';
+import { runAndKill } from './crash-runner.js';
 import { cleanupTmpDirs, config, MemoryLogger, tmpDir } from './helpers.js';
 
 afterAll(cleanupTmpDirs);
@@ -19,41 +19,13 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const child = path.join(here, 'fixtures', 'crash-writer.mjs');
 const dist = path.join(here, '..', '..', 'dist', 'engine', 'log', 'index.js');
 
-function runAndKill(dir: string, seed: number, killAfterLines: number): Promise<{ reported: number[]; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [child, dir, String(seed)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    let killed = false;
-    p.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (!killed && out.split('\n').length > killAfterLines) {
-        killed = true;
-        // a random extra moment so the kill can land anywhere in an append
-        setTimeout(() => p.kill('SIGKILL'), Math.floor(Math.random() * 15));
-      }
-    });
-    p.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    p.on('error', reject);
-    p.on('exit', (code, signal) => {
-      if (signal !== 'SIGKILL') return reject(new Error(`child exited with ${code}/${signal}: ${err}`));
-      const reported = out
-        .split('\n')
-        .filter((l) => /^\d+$/.test(l))
-        .map(Number);
-      resolve({ reported, stderr: err });
-    });
-    setTimeout(() => !killed && ((killed = true), p.kill('SIGKILL')), 10_000);
-  });
-}
-
 test('twenty SIGKILLs: every flushed batch survives and nothing partial is readable', async () => {
   if (!fs.existsSync(dist)) throw new Error(`${dist} is missing: run \`npm run build\` first (npm test does)`);
   const dir = tmpDir('kt-crash-');
   let maxFlushed = -1;
   const opts = () => ({ config: { logDirs: [dir], defaultLogConfig: config({ segmentBytes: 1048576, indexIntervalBytes: 512, segmentIndexBytes: 4096 }) }, logger: new MemoryLogger() });
   for (let round = 0; round < 20; round++) {
-    const { reported, stderr } = await runAndKill(dir, round + 1, 5 + Math.floor(Math.random() * 150));
+    const { reported, stderr } = await runAndKill(child, dir, round + 1, 5 + Math.floor(Math.random() * 150));
     expect(stderr).not.toMatch(/ERROR/);
     if (reported.length) maxFlushed = Math.max(maxFlushed, reported[reported.length - 1]!);
     const part = path.join(dir, 'crash-0');

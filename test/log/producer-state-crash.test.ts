@@ -5,7 +5,6 @@
  * aborted transaction index must equal what a model computes from the recovered log itself, and
  * the child must be able to continue each producer's sequence from the recovered state.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +13,7 @@ import { decodeBatches } from '../../src/engine/records/record-batch.js';
 import { isControl, isTransactional } from '../../src/engine/records/batch-header.js';
 import { LogManager } from '../../src/engine/log/log-manager.js';
 import type { PartitionLog } from '../../src/engine/log/partition-log.js';
+import { runAndKill } from './crash-runner.js';
 import { cleanupTmpDirs, config, MemoryLogger, tmpDir } from './helpers.js';
 
 afterAll(cleanupTmpDirs);
@@ -21,29 +21,6 @@ afterAll(cleanupTmpDirs);
 const here = path.dirname(fileURLToPath(import.meta.url));
 const child = path.join(here, 'fixtures', 'txn-crash-writer.mjs');
 const dist = path.join(here, '..', '..', 'dist', 'engine', 'log', 'producer-state', 'producer-state-manager.js');
-
-function runAndKill(dir: string, seed: number, killAfterLines: number): Promise<{ reported: number[]; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [child, dir, String(seed)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    let killed = false;
-    p.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (!killed && out.split('\n').length > killAfterLines) {
-        killed = true;
-        setTimeout(() => p.kill('SIGKILL'), Math.floor(Math.random() * 15));
-      }
-    });
-    p.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    p.on('error', reject);
-    p.on('exit', (code, signal) => {
-      if (signal !== 'SIGKILL') return reject(new Error(`child exited with ${code}/${signal}: ${err}`));
-      resolve({ reported: out.split('\n').filter((l) => /^\d+$/.test(l)).map(Number), stderr: err });
-    });
-    setTimeout(() => !killed && ((killed = true), p.kill('SIGKILL')), 10_000);
-  });
-}
 
 interface ModelProducer {
   epoch: number;
@@ -102,7 +79,7 @@ test('twenty SIGKILLs: producer state, LSO and transaction indexes are rebuilt e
   let aborts = 0;
   const opts = () => ({ config: { logDirs: [dir], defaultLogConfig: config({ segmentBytes: 8192, indexIntervalBytes: 512, segmentIndexBytes: 4096 }) }, logger: new MemoryLogger() });
   for (let round = 0; round < 20; round++) {
-    const { reported, stderr } = await runAndKill(dir, round + 1, 10 + Math.floor(Math.random() * 120));
+    const { reported, stderr } = await runAndKill(child, dir, round + 1, 10 + Math.floor(Math.random() * 120));
     expect(stderr).not.toMatch(/ERROR/);
     if (reported.length) maxFlushed = Math.max(maxFlushed, reported[reported.length - 1]!);
     const part = path.join(dir, 'txn-0');

@@ -108,6 +108,19 @@ export const BROKER_CONFIG = defineConfig([
   }),
   k('fetch.max.bytes', 'int', '57671680', 'Largest fetch response.'),
   k('unclean.leader.election.enable', 'boolean', 'false', 'Allow out-of-sync replicas to become leader.'),
+  k('replica.lag.time.max.ms', 'long', '30000', 'A follower that has not caught up with the leader for this long is removed from the ISR.', { validate: atLeast(1) }),
+  k('replica.fetch.max.bytes', 'int', '1048576', 'Bytes a follower fetches per partition (the first batch comes whole).', { validate: atLeast(0) }),
+  k('replica.fetch.response.max.bytes', 'int', '10485760', 'Bytes a follower asks for per fetch response.', { validate: atLeast(0) }),
+  k('replica.fetch.wait.max.ms', 'int', '500', 'How long a follower fetch waits at the leader for new records.', { validate: atLeast(0) }),
+  k('replica.fetch.min.bytes', 'int', '1', 'Bytes a follower fetch waits for at the leader.', { validate: atLeast(1) }),
+  k('replica.fetch.backoff.ms', 'int', '1000', 'Pause after a follower fetch failed.', { validate: atLeast(0) }),
+  k('replica.socket.timeout.ms', 'int', '30000', 'Timeout of a follower fetch request.', { validate: atLeast(1) }),
+  k('num.replica.fetchers', 'int', '1', 'Fetch sessions per leader broker a follower runs.', { validate: atLeast(1) }),
+  k('replica.high.watermark.checkpoint.interval.ms', 'long', '5000', 'How often high watermarks are written to disk.', { validate: atLeast(1) }),
+  k('auto.leader.rebalance.enable', 'boolean', 'true', 'The controller moves leadership back to preferred replicas when brokers are imbalanced.'),
+  k('leader.imbalance.check.interval.seconds', 'long', '300', 'How often the controller checks for leader imbalance.', { validate: atLeast(1) }),
+  k('leader.imbalance.per.broker.percentage', 'int', '10', 'Share of a broker\'s partitions it may not lead as preferred replica before the controller rebalances.', { validate: atLeast(0) }),
+  k('offsets.commit.timeout.ms', 'int', '5000', 'How long an offset commit waits for the __consumer_offsets replicas.', { validate: atLeast(1) }),
 ]);
 
 export interface Listener {

@@ -25,7 +25,7 @@ export function canonicalImage(image: MetadataImage, opts: { withOffset?: boolea
       topicId: t.topicId,
       // the by-id index must agree with the by-name one
       indexedById: image.topicsById.get(t.topicId) === t,
-      partitions: [...t.partitions.values()].sort((a, b) => a.partition - b.partition).map((p) => ({ ...p, replicas: [...p.replicas], isr: [...p.isr] })),
+      partitions: [...t.partitions.values()].sort((a, b) => a.partition - b.partition).map((p) => ({ ...p, replicas: [...p.replicas], isr: [...p.isr], addingReplicas: [...p.addingReplicas], removingReplicas: [...p.removingReplicas] })),
       configs: byKey([...t.configs.entries()]),
     }));
   return {

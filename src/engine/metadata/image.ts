@@ -34,6 +34,9 @@ export interface PartitionState {
   partitionEpoch: number;
   replicas: number[];
   isr: number[];
+  /** A reassignment in progress (AlterPartitionReassignments): replicas being added, and being removed once they are in. */
+  addingReplicas: number[];
+  removingReplicas: number[];
 }
 
 export interface TopicImage {
@@ -69,6 +72,12 @@ export class MetadataImage {
   /** Brokers that can serve: registered and not fenced, in node id order. */
   liveBrokers(): BrokerRegistration[] {
     return [...this.brokers.values()].filter((b) => !b.fenced).sort((a, b) => a.nodeId - b.nodeId);
+  }
+
+  /** Registered, unfenced and not in controlled shutdown: may lead, and may join an ISR. */
+  isActiveBroker(brokerId: number): boolean {
+    const b = this.brokers.get(brokerId);
+    return b !== undefined && !b.fenced && !b.inControlledShutdown;
   }
 
   endpointFor(nodeId: number, listenerName: string): BrokerEndpoint | undefined {

@@ -17,6 +17,12 @@ export interface MetadataChange {
   /** Partitions whose leader changed (PartitionChangeRecord with a leader): led here now, or no longer. */
   changedLeaders: { topic: TopicImage; partition: number }[];
   /**
+   * Every partition a PartitionChangeRecord touched (leader, ISR, replicas or a reassignment), in
+   * record order and possibly repeated: the leader of a partition learns its committed ISR and
+   * partition epoch from it, a replica added by a reassignment learns it is one.
+   */
+  changedPartitions: { topic: TopicImage; partition: number }[];
+  /**
    * Of the created and leader-changed partitions, those this node now leads and those it now
    * follows (a replica here, led elsewhere or leaderless), as Kafka's LocalReplicaChanges gives
    * them to the replica manager; filled in by localReplicaChanges() before the change is published.
@@ -31,6 +37,7 @@ export const emptyChange = (): MetadataChange => ({
   changedTopicConfigs: [],
   changedBrokerConfigs: false,
   changedLeaders: [],
+  changedPartitions: [],
   becameLeader: [],
   becameFollower: [],
 });
@@ -87,6 +94,8 @@ export function applyMetadataRecord(image: MetadataImage, type: number, data: Me
         partitionEpoch: data.partitionEpoch,
         replicas: data.replicas,
         isr: data.isr,
+        addingReplicas: data.addingReplicas ?? [],
+        removingReplicas: data.removingReplicas ?? [],
       });
       change.createdPartitions.push({ topic, partition: data.partitionId });
       return;
@@ -96,12 +105,16 @@ export function applyMetadataRecord(image: MetadataImage, type: number, data: Me
       if (!p) return;
       if (data.isr !== null) p.isr = data.isr;
       if (data.replicas !== null) p.replicas = data.replicas;
+      if (data.addingReplicas !== null) p.addingReplicas = data.addingReplicas;
+      if (data.removingReplicas !== null) p.removingReplicas = data.removingReplicas;
+      const topic = image.topicsById.get(data.topicId)!;
       if (data.leader !== LEADER_UNCHANGED) {
         p.leader = data.leader;
         p.leaderEpoch += 1;
-        change.changedLeaders.push({ topic: image.topicsById.get(data.topicId)!, partition: data.partitionId });
+        change.changedLeaders.push({ topic, partition: data.partitionId });
       }
       p.partitionEpoch += 1;
+      change.changedPartitions.push({ topic, partition: data.partitionId });
       return;
     }
     case RecordType.RemoveTopic: {

@@ -23,7 +23,7 @@ import type { BrokerRegistration, MetadataImage } from '../metadata/image.js';
 import { RecordType, SECURITY_PROTOCOLS } from '../metadata/record-types.js';
 import { BrokerHeartbeatManager, type BrokerControlState } from './broker-heartbeats.js';
 import { metadataRecord, type MetadataRecord } from './metadata-serde.js';
-import { hasLeaderships, leaderAndIsrUpdates, partitionsWithBrokerInIsr, partitionsWithNoLeader } from './partition-leadership.js';
+import { CLEAN_ELECTIONS, hasLeaderships, leaderAndIsrUpdates, partitionsWithBrokerInIsr, partitionsWithNoLeader, type ElectionPolicy } from './partition-leadership.js';
 
 /** BrokerRegistrationChangeRecord.fenced values (Kafka's BrokerRegistrationFencingChange). */
 const FENCE = 1;
@@ -83,6 +83,8 @@ export interface Planned<T> {
 export class ClusterControl {
   readonly heartbeats: BrokerHeartbeatManager;
   private active = false;
+  /** Whether leaderless partitions may elect outside the ISR (set by the QuorumController from the configs). */
+  electionPolicy: ElectionPolicy = CLEAN_ELECTIONS;
 
   constructor(
     private readonly image: MetadataImage,
@@ -211,7 +213,7 @@ export class ClusterControl {
   /** Leadership and ISR away from the broker first, then the fencing itself (Kafka's handleBrokerFenced order). */
   private fenceRecords(brokerId: number, brokerEpoch: number): MetadataRecord[] {
     return [
-      ...leaderAndIsrUpdates(this.image, partitionsWithBrokerInIsr(this.image, brokerId), { brokerToRemove: brokerId }),
+      ...leaderAndIsrUpdates(this.image, partitionsWithBrokerInIsr(this.image, brokerId), { brokerToRemove: brokerId }, this.electionPolicy),
       metadataRecord(RecordType.BrokerRegistrationChange, { brokerId, brokerEpoch, fenced: FENCE, inControlledShutdown: 0, logDirs: [] }),
     ];
   }
@@ -220,7 +222,7 @@ export class ClusterControl {
   private unfenceRecords(brokerId: number, brokerEpoch: number): MetadataRecord[] {
     return [
       metadataRecord(RecordType.BrokerRegistrationChange, { brokerId, brokerEpoch, fenced: UNFENCE, inControlledShutdown: 0, logDirs: [] }),
-      ...leaderAndIsrUpdates(this.image, partitionsWithNoLeader(this.image), { brokerToAdd: brokerId }),
+      ...leaderAndIsrUpdates(this.image, partitionsWithNoLeader(this.image), { brokerToAdd: brokerId }, this.electionPolicy),
     ];
   }
 
@@ -230,7 +232,7 @@ export class ClusterControl {
     if (!this.image.brokers.get(brokerId)?.inControlledShutdown) {
       records.push(metadataRecord(RecordType.BrokerRegistrationChange, { brokerId, brokerEpoch, fenced: 0, inControlledShutdown: IN_CONTROLLED_SHUTDOWN, logDirs: [] }));
     }
-    records.push(...leaderAndIsrUpdates(this.image, partitionsWithBrokerInIsr(this.image, brokerId), { brokerToRemove: brokerId }));
+    records.push(...leaderAndIsrUpdates(this.image, partitionsWithBrokerInIsr(this.image, brokerId), { brokerToRemove: brokerId }, this.electionPolicy));
     return records;
   }
 }

@@ -1,29 +1,41 @@
 /**
  * Leader and ISR changes when a broker is fenced, unfenced or begins a controlled shutdown: Kafka's
- * ReplicationControlManager.generateLeaderAndIsrUpdates with PartitionChangeBuilder's election,
- * eligible leader replicas (KIP-966) off and no unclean election.
+ * ReplicationControlManager.generateLeaderAndIsrUpdates, each partition through the
+ * PartitionChangeBuilder (partition-change.ts), eligible leader replicas (KIP-966) off.
  *
  * For each partition:
  * - the target ISR is the ISR without the broker being removed — unless that leaves it empty: the
  *   ISR never becomes empty, so the last member stays (it holds the only committed copy);
  * - the leader stays when it is still acceptable (in the target ISR, active); otherwise the first
  *   replica, in replica order, that is in the target ISR and acceptable leads, or nobody (-1);
+ * - when no ISR member can lead and the topic has unclean.leader.election.enable (topic config,
+ *   then the controller's dynamic broker config, the cluster default, the static config), the
+ *   first acceptable replica leads with ISR = [itself]: an unclean election, logged as a warning;
  * - a PartitionChangeRecord carries what changed; replaying one whose leader is set bumps the
  *   leader epoch (and every record bumps the partition epoch). No change, no record.
  */
 import type { MetadataImage, PartitionState, TopicImage } from '../metadata/image.js';
-import { RecordType } from '../metadata/record-types.js';
-import { metadataRecord, type MetadataRecord } from './metadata-serde.js';
+import type { MetadataRecord } from './metadata-serde.js';
+import { buildPartitionChange, NO_LEADER } from './partition-change.js';
 
-/** PartitionChangeRecord sentinels and the leader of a partition nobody leads. */
-export const NO_LEADER = -1;
-export const NO_LEADER_CHANGE = -2;
+export { NO_LEADER, NO_LEADER_CHANGE } from './partition-change.js';
 
 /** Registered, unfenced and not in controlled shutdown: a broker that may lead and be in a new ISR. */
 export function isActiveBroker(image: MetadataImage, brokerId: number): boolean {
   const b = image.brokers.get(brokerId);
   return b !== undefined && !b.fenced && !b.inControlledShutdown;
 }
+
+/** How the controller elects beyond the ISR (replication-control.ts builds it from the configs). */
+export interface ElectionPolicy {
+  /** unclean.leader.election.enable as it applies to this topic. */
+  uncleanEnabled(topic: TopicImage): boolean;
+  /** Told of each unclean election planned, for the warning Kafka logs. */
+  onUncleanElection?(topic: TopicImage, partition: number, leader: number): void;
+}
+
+/** ISR members only (tests, and callers that never elect uncleanly). */
+export const CLEAN_ELECTIONS: ElectionPolicy = { uncleanEnabled: () => false };
 
 export interface LeadershipChange {
   /** A broker leaving: out of every ISR it can leave, never a leader. */
@@ -37,38 +49,22 @@ export function leaderAndIsrUpdates(
   image: MetadataImage,
   partitions: Iterable<{ topic: TopicImage; partition: PartitionState }>,
   change: LeadershipChange,
+  policy: ElectionPolicy = CLEAN_ELECTIONS,
 ): MetadataRecord[] {
   const acceptable = (r: number) => r !== change.brokerToRemove && (r === change.brokerToAdd || isActiveBroker(image, r));
   const records: MetadataRecord[] = [];
   for (const { topic, partition } of partitions) {
-    const shrunk = partition.isr.filter((r) => r !== change.brokerToRemove);
-    const targetIsr = shrunk.length > 0 ? shrunk : partition.isr;
-    const valid = (r: number) => targetIsr.includes(r) && acceptable(r);
-    const leader = valid(partition.leader) ? partition.leader : (partition.replicas.find(valid) ?? NO_LEADER);
-    const isrChanged = !sameMembers(targetIsr, partition.isr);
-    if (leader === partition.leader && !isrChanged) continue;
-    records.push(
-      metadataRecord(RecordType.PartitionChange, {
-        topicId: topic.topicId,
-        partitionId: partition.partition,
-        isr: isrChanged ? targetIsr : null,
-        leader: leader === partition.leader ? NO_LEADER_CHANGE : leader,
-        // Replayed as written (before any encoding), so the unchanged fields are spelled out.
-        replicas: null,
-        removingReplicas: null,
-        addingReplicas: null,
-        leaderRecoveryState: -1,
-        directories: null,
-        eligibleLeaderReplicas: null,
-        lastKnownElr: null,
-      }),
-    );
+    const unclean = policy.uncleanEnabled(topic);
+    const built = buildPartitionChange(topic.topicId, partition, {
+      isr: partition.isr.filter((r) => r !== change.brokerToRemove),
+      election: unclean ? 'UNCLEAN' : 'ONLINE',
+      isAcceptableLeader: acceptable,
+    });
+    if (!built.record) continue;
+    if (built.unclean) policy.onUncleanElection?.(topic, partition.partition, built.after.leader);
+    records.push(built.record);
   }
   return records;
-}
-
-function sameMembers(a: number[], b: number[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 /** Every partition whose ISR holds `brokerId`. */
@@ -83,6 +79,16 @@ export function* partitionsWithNoLeader(image: MetadataImage): Generator<{ topic
   for (const topic of image.topicsById.values()) {
     for (const partition of topic.partitions.values()) if (partition.leader === NO_LEADER) yield { topic, partition };
   }
+}
+
+/**
+ * Leaders for leaderless partitions of topics that allow unclean elections (Kafka's periodic
+ * maybeElectUncleanLeaders): run on the active controller every leader.imbalance.check.interval,
+ * so enabling the config dynamically takes effect without a broker coming back.
+ */
+export function uncleanLeaderElections(image: MetadataImage, policy: ElectionPolicy): MetadataRecord[] {
+  const leaderless = [...partitionsWithNoLeader(image)].filter(({ topic }) => policy.uncleanEnabled(topic));
+  return leaderAndIsrUpdates(image, leaderless, {}, policy);
 }
 
 /** True when `brokerId` leads at least one partition. */

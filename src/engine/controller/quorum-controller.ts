@@ -18,6 +18,7 @@ import { randomUuid } from '../metadata/meta-properties.js';
 import type { MetadataSnapshots } from '../metadata/metadata-snapshots.js';
 import { applySnapshot } from '../metadata/snapshot-apply.js';
 import type { SnapshotId } from '../metadata/snapshot-id.js';
+import type { Message } from '../protocol/codec.js';
 import { ErrorCode } from '../protocol/errors.js';
 import { planConfigChange, type ConfigResourceChange } from './config-control.js';
 import type { MetadataLog } from './metadata-log.js';
@@ -32,6 +33,10 @@ import {
   type ClusterControlOptions,
   type Planned,
 } from './cluster-control.js';
+import { leaderCheck } from './leader-balance.js';
+import type { ElectionPolicy } from './partition-leadership.js';
+import { listPartitionReassignments, planAlterPartitionReassignments } from './reassignment.js';
+import { electionPolicy, planAlterPartition, planElectLeaders, type ReplicationConfigSource } from './replication-control.js';
 import { planCreatePartitions, planCreateTopic, planDeleteTopic, type Outcome, type TopicDefaults, type TopicRequest } from './topic-control.js';
 import type { ControllerQuorum } from './quorum/controller-quorum.js';
 
@@ -51,6 +56,8 @@ export interface LocalBrokerRegistration {
 export interface QuorumControllerOptions extends ClusterControlOptions {
   /** Random numbers for replica placement (replica-placement.ts); injectable for deterministic tests. */
   random?: () => number;
+  /** unclean.leader.election.enable, auto.leader.rebalance.enable, leader.imbalance.*; without it (tests): false, off. */
+  config?: ReplicationConfigSource;
 }
 
 export interface CreateTopicResult extends Outcome {
@@ -68,6 +75,9 @@ export class QuorumController {
   readonly cluster: ClusterControl;
   private readonly random: () => number;
   private sessionCheck?: NodeJS.Timeout;
+  private leaderCheck?: NodeJS.Timeout;
+  private readonly config?: ReplicationConfigSource;
+  readonly electionPolicy: ElectionPolicy;
   /**
    * Set in KRaft mode (controller.quorum.voters, quorum/controller-quorum.ts): records are written
    * only through the Raft quorum while this node is the active controller, and applied only once
@@ -87,6 +97,8 @@ export class QuorumController {
     this.image = new MetadataImage(clusterId, nodeId);
     this.cluster = new ClusterControl(this.image, options);
     this.random = options.random ?? Math.random;
+    this.config = options.config;
+    this.cluster.electionPolicy = this.electionPolicy = electionPolicy(this.image, nodeId, options.config, logger);
   }
 
   /** Put the controller on the Raft quorum (before start). */
@@ -163,12 +175,17 @@ export class QuorumController {
     clearInterval(this.sessionCheck);
     this.sessionCheck = setInterval(() => void this.fenceStaleBrokers().catch((err) => this.logger.error(`fencing stale brokers failed: ${err}`)), every);
     this.sessionCheck.unref();
+    clearInterval(this.leaderCheck);
+    const leaderEvery = (this.config?.int('leader.imbalance.check.interval.seconds') ?? 300) * 1000;
+    this.leaderCheck = setInterval(() => void this.checkLeaders().catch((err) => this.logger.error(`leader check failed: ${err}`)), leaderEvery);
+    this.leaderCheck.unref();
   }
 
   /** No longer the active controller: stop judging broker sessions. */
   deactivate(): void {
     clearInterval(this.sessionCheck);
-    this.sessionCheck = undefined;
+    clearInterval(this.leaderCheck);
+    this.sessionCheck = this.leaderCheck = undefined;
     this.cluster.deactivate();
   }
 
@@ -350,6 +367,43 @@ export class QuorumController {
       const { records, ...block } = planAllocateProducerIds(this.image, brokerId, brokerEpoch);
       await this.commit(records);
       return block;
+    });
+  }
+
+  /** AlterPartition (a partition leader's new ISR, replication-control.ts): a v`version` body in, a response body of the same version out. */
+  alterPartition(request: Message, version = 3): Promise<Message> {
+    if (this.quorum && !this.quorum.isActive) return this.quorum.remote.alterPartition(request, version);
+    return this.serialize(async () => this.commitPlanned(planAlterPartition(this.image, request, version, this.electionPolicy)));
+  }
+
+  /** ElectLeaders v2 body in, response out (replication-control.ts). */
+  electLeaders(request: Message): Promise<Message> {
+    if (this.quorum && !this.quorum.isActive) return this.quorum.remote.electLeaders(request);
+    return this.serialize(async () => this.commitPlanned(planElectLeaders(this.image, request, this.electionPolicy)));
+  }
+
+  /** AlterPartitionReassignments v0 body in, response out (reassignment.ts). */
+  alterPartitionReassignments(request: Message): Promise<Message> {
+    if (this.quorum && !this.quorum.isActive) return this.quorum.remote.alterPartitionReassignments(request);
+    return this.serialize(async () => this.commitPlanned(planAlterPartitionReassignments(this.image, request, this.electionPolicy)));
+  }
+
+  /** ListPartitionReassignments v0 body in, response out, as the active controller's image has them. */
+  listPartitionReassignments(request: Message): Promise<Message> {
+    if (this.quorum && !this.quorum.isActive) return this.quorum.remote.listPartitionReassignments(request);
+    return this.serialize(async () => listPartitionReassignments(this.image, request));
+  }
+
+  /**
+   * The periodic leader check: unclean elections for leaderless partitions whose topic allows them,
+   * then (auto.leader.rebalance.enable, or `rebalance` given) leadership back to preferred replicas
+   * on brokers over leader.imbalance.per.broker.percentage. Resolves with the records committed.
+   */
+  checkLeaders(rebalance = this.config?.bool('auto.leader.rebalance.enable') ?? false): Promise<number> {
+    return this.serialize(async () => {
+      const records = leaderCheck(this.image, this.electionPolicy, rebalance ? (this.config?.int('leader.imbalance.per.broker.percentage') ?? 10) : undefined, this.logger);
+      await this.commit(records);
+      return records.length;
     });
   }
 }

@@ -31,7 +31,10 @@ import describeConfigs from './32-describe-configs.js';
 import alterConfigs from './33-alter-configs.js';
 import createPartitions from './37-create-partitions.js';
 import deleteGroups from './42-delete-groups.js';
+import electLeaders from './43-elect-leaders.js';
 import incrementalAlterConfigs from './44-incremental-alter-configs.js';
+import alterPartitionReassignments from './45-alter-partition-reassignments.js';
+import listPartitionReassignments from './46-list-partition-reassignments.js';
 import offsetDelete from './47-offset-delete.js';
 import describeQuorum from './55-describe-quorum.js';
 import describeCluster from './60-describe-cluster.js';
@@ -70,7 +73,10 @@ export const HANDLERS: readonly ApiHandler[] = [
   alterConfigs,
   createPartitions,
   deleteGroups,
+  electLeaders,
   incrementalAlterConfigs,
+  alterPartitionReassignments,
+  listPartitionReassignments,
   offsetDelete,
   describeQuorum,
   describeCluster,

@@ -12,9 +12,13 @@ import createTopics from '../../broker/handlers/19-create-topics.js';
 import deleteTopics from '../../broker/handlers/20-delete-topics.js';
 import alterConfigs from '../../broker/handlers/33-alter-configs.js';
 import createPartitions from '../../broker/handlers/37-create-partitions.js';
+import electLeaders from '../../broker/handlers/43-elect-leaders.js';
 import incrementalAlterConfigs from '../../broker/handlers/44-incremental-alter-configs.js';
+import alterPartitionReassignments from '../../broker/handlers/45-alter-partition-reassignments.js';
+import listPartitionReassignments from '../../broker/handlers/46-list-partition-reassignments.js';
 import describeQuorum from '../../broker/handlers/55-describe-quorum.js';
 import fetch from './01-fetch.js';
+import alterPartition from './56-alter-partition.js';
 import vote from './52-vote.js';
 import beginQuorumEpoch from './53-begin-quorum-epoch.js';
 import endQuorumEpoch from './54-end-quorum-epoch.js';
@@ -32,11 +36,15 @@ export const CONTROLLER_HANDLERS: readonly ApiHandler[] = [
   activeOnly(deleteTopics),
   activeOnly(alterConfigs),
   activeOnly(createPartitions),
+  activeOnly(electLeaders),
   activeOnly(incrementalAlterConfigs),
+  activeOnly(alterPartitionReassignments),
+  activeOnly(listPartitionReassignments),
   vote,
   beginQuorumEpoch,
   endQuorumEpoch,
   describeQuorum,
+  alterPartition,
   fetchSnapshot,
   describeCluster,
   activeOnly(brokerRegistration),

@@ -95,4 +95,24 @@ export class RemoteController {
     const hb = await this.channel.send(63, 0, heartbeat);
     return hb.errorCode === ErrorCode.NONE ? reply : { ...reply, errorCode: hb.errorCode };
   }
+
+  /**
+   * The replication operations carry the Kafka bodies as they are (replication-control.ts,
+   * reassignment.ts); their responses come back the same. AlterPartition at the sender's version.
+   */
+  alterPartition(request: Message, version = 3): Promise<Message> {
+    return this.channel.send(56, version, request);
+  }
+
+  electLeaders(request: Message): Promise<Message> {
+    return this.channel.send(43, 2, request);
+  }
+
+  alterPartitionReassignments(request: Message): Promise<Message> {
+    return this.channel.send(45, 0, request);
+  }
+
+  listPartitionReassignments(request: Message): Promise<Message> {
+    return this.channel.send(46, 0, request);
+  }
 }

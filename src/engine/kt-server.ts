@@ -37,6 +37,7 @@ import { createLogger, type Logger } from './logger.js';
 import type { MetadataImage, TopicImage } from './metadata/image.js';
 import { loadOrFormatStorage, storageDirs } from './metadata/meta-properties.js';
 import { emptyChange } from './metadata/replay.js';
+import { localReplicaChanges } from './metadata/local-replica-changes.js';
 import { MetadataSnapshots } from './metadata/metadata-snapshots.js';
 import { snapshotSettings } from './metadata/snapshot-settings.js';
 import { FileSnapshotStore } from './metadata/snapshot-store.js';
@@ -128,6 +129,7 @@ export class KtServer {
     const snapshots = new MetadataSnapshots(new FileSnapshotStore(metadataDir, this.log.child('kt.snapshots')), snapshotConfig, this.log.child('kt.snapshots'));
     const controller = new QuorumController(new MetadataLog(this.metadataPartition), meta.clusterId, nodeId, this.log.child('kt.controller'), snapshots, {
       sessionTimeoutMs: this.config.int('broker.session.timeout.ms'),
+      config: this.config,
     });
     this.controllerRef = controller;
     // KRaft (controller.quorum.voters set): the Raft quorum replicates the metadata log and the
@@ -157,7 +159,10 @@ export class KtServer {
         return topic ? resolveConfig(topic, controller.image) : undefined;
       },
     });
-    this.replicas = new ReplicaManager(nodeId, this.logs, this.config, resolveConfig, this.log.child('kt.replicas'));
+    this.replicas = new ReplicaManager(nodeId, this.logs, this.config, resolveConfig, this.log.child('kt.replicas'), {
+      metadata: () => controller.image,
+      alterPartition: (request) => controller.alterPartition(request),
+    });
     this.adoptPartitions(controller.image);
     controller.onChange((change, image) => this.replicas!.applyMetadata(change, image));
     this.logs.startup();
@@ -232,6 +237,7 @@ export class KtServer {
   private adoptPartitions(image: MetadataImage): void {
     const change = emptyChange();
     for (const topic of image.topicsByName.values()) for (const p of topic.partitions.keys()) change.createdPartitions.push({ topic, partition: p });
+    localReplicaChanges(change, image, this.config.nodeId);
     this.replicas!.applyMetadata(change, image);
     for (const log of this.logs!.allLogs()) {
       const topic = image.topic(log.topic);

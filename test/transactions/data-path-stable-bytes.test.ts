@@ -47,7 +47,7 @@ describe('FetchPurgatory isolation levels', () => {
     let uncommitted = false;
     let committed = false;
     const a = purgatory.wait(['t-0'], 1, 10_000).then(() => (uncommitted = true));
-    const b = purgatory.wait(['t-0'], 1, 10_000, true).then(() => (committed = true));
+    const b = purgatory.wait(['t-0'], 1, 10_000, 'read_committed').then(() => (committed = true));
     purgatory.notify('t-0', 100, 0);
     await a;
     expect(uncommitted).toBe(true);

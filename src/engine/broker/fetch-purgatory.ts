@@ -7,13 +7,15 @@
  * counts every byte below the high watermark, a read_committed one only bytes below the last stable
  * offset. Bytes of an open transaction therefore wake read_uncommitted fetches when appended, and
  * read_committed fetches only once the transaction's marker moves the last stable offset past them
- * (StableBytes below does that accounting per partition).
+ * (StableBytes below does that accounting per partition). A follower's fetch counts every appended
+ * byte: followers replicate what is not yet committed, which is what makes it committed.
  */
+export type WaitMode = 'read_uncommitted' | 'read_committed' | 'replica';
+
 interface Waiter {
   keys: string[];
   remainingBytes: number;
-  /** read_committed: counts only bytes that became stable. */
-  committedOnly: boolean;
+  mode: WaitMode;
   timer: NodeJS.Timeout;
   done: () => void;
 }
@@ -22,15 +24,15 @@ export class FetchPurgatory {
   private readonly watchers = new Map<string, Set<Waiter>>();
 
   /**
-   * Resolves after `bytesNeeded` more visible bytes were written to any of `keys`, or after
-   * `maxWaitMs`. `committedOnly` is true for read_committed fetches.
+   * Resolves after `bytesNeeded` more bytes visible to `mode` came to any of `keys`, or after
+   * `maxWaitMs`.
    */
-  wait(keys: string[], bytesNeeded: number, maxWaitMs: number, committedOnly = false): Promise<void> {
+  wait(keys: string[], bytesNeeded: number, maxWaitMs: number, mode: WaitMode = 'read_uncommitted'): Promise<void> {
     return new Promise((resolve) => {
       const waiter: Waiter = {
         keys,
         remainingBytes: bytesNeeded,
-        committedOnly,
+        mode,
         timer: setTimeout(() => finish(), maxWaitMs),
         done: () => finish(),
       };
@@ -52,16 +54,17 @@ export class FetchPurgatory {
   }
 
   /**
-   * Called after every write to a partition: `bytes` became readable below the high watermark,
-   * `stableBytes` below the last stable offset (the same for a partition with no open transaction;
-   * a marker makes `bytes` 0 and `stableBytes` what its transaction held). Infinity ends every wait
-   * on the partition (a deleted partition).
+   * Called after a write to a partition or a move of its high watermark: `bytes` became readable
+   * below the high watermark, `stableBytes` below the last stable offset (the same for a partition
+   * with no open transaction; a marker makes `bytes` 0 and `stableBytes` what its transaction
+   * held), `appendedBytes` were appended to the log. Infinity ends every wait on the partition (a
+   * deleted partition, or leadership lost).
    */
-  notify(key: string, bytes: number, stableBytes = bytes): void {
+  notify(key: string, bytes: number, stableBytes = bytes, appendedBytes = bytes): void {
     const set = this.watchers.get(key);
     if (!set) return;
     for (const waiter of [...set]) {
-      waiter.remainingBytes -= waiter.committedOnly ? stableBytes : bytes;
+      waiter.remainingBytes -= waiter.mode === 'read_committed' ? stableBytes : waiter.mode === 'replica' ? appendedBytes : bytes;
       if (waiter.remainingBytes <= 0) waiter.done();
     }
   }

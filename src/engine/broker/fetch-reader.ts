@@ -15,6 +15,7 @@ import type { MetadataImage } from '../metadata/image.js';
 import { ErrorCode } from '../protocol/errors.js';
 import { dataBuffers } from './buffer-pool.js';
 import type { ReplicaManager } from './replica-manager.js';
+import { divergingEpoch } from './replication/follower-truncation.js';
 
 export const READ_UNCOMMITTED = 0;
 export const READ_COMMITTED = 1;
@@ -25,6 +26,8 @@ export interface PartitionRead {
   fetchOffset: number;
   partitionMaxBytes: number;
   currentLeaderEpoch: number;
+  /** Fetch v12+: the epoch of the last batch the fetching follower has (-1: none, or a consumer). */
+  lastFetchedEpoch?: number;
 }
 
 export interface PartitionReadResult {
@@ -36,6 +39,7 @@ export interface PartitionReadResult {
   /** read_committed: aborted transactions overlapping the records ([] when none); read_uncommitted: null. */
   abortedTransactions: AbortedTxn[] | null;
   currentLeader: { leaderId: number; leaderEpoch: number };
+  divergingEpoch?: { epoch: number; endOffset: number };
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -50,6 +54,8 @@ export function readPartitions(
   reads: PartitionRead[],
   maxResponseBytes: number,
   isolationLevel: number,
+  /** The fetching follower's broker id; -1 for a consumer. */
+  replicaId = -1,
 ): { results: PartitionReadResult[]; totalBytes: number; anyError: boolean } {
   let remaining = maxResponseBytes;
   let totalBytes = 0;
@@ -68,8 +74,16 @@ export function readPartitions(
       return fail(r.currentLeaderEpoch < found.state.leaderEpoch ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH);
     }
     const log = hosted.log;
-    const committed = isolationLevel === READ_COMMITTED;
-    const visibleEnd = committed ? log.lastStableOffset : log.highWatermark;
+    const follower = replicaId >= 0;
+    if (follower) {
+      const diverging = divergingEpoch({ logEndOffset: log.logEndOffset, endOffsetFor: (e) => log.leaderEpochCache.endOffsetFor(e, log.logEndOffset) }, r.lastFetchedEpoch ?? -1, r.fetchOffset);
+      if (diverging) {
+        return { errorCode: ErrorCode.NONE, highWatermark: log.highWatermark, lastStableOffset: log.lastStableOffset, logStartOffset: log.logStartOffset, records: EMPTY, abortedTransactions: null, currentLeader, divergingEpoch: diverging };
+      }
+      if (!replicas.replication.recordFollowerFetch(hosted, replicaId, r.fetchOffset)) return fail(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+    }
+    const committed = !follower && isolationLevel === READ_COMMITTED;
+    const visibleEnd = follower ? log.logEndOffset : committed ? log.lastStableOffset : log.highWatermark;
     try {
       // Only the first partition that returns data may exceed the limits, so a batch larger than
       // every limit still makes progress (KIP-74).

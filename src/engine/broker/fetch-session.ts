@@ -23,6 +23,7 @@ export interface SessionPartition {
   fetchOffset: number;
   partitionMaxBytes: number;
   currentLeaderEpoch: number;
+  lastFetchedEpoch: number;
   logStartOffset: number;
   /** What the last response told the client, to decide whether the partition must be sent again. */
   lastHighWatermark: number;
@@ -50,6 +51,8 @@ export interface RequestedPartition {
   fetchOffset: number;
   partitionMaxBytes: number;
   currentLeaderEpoch: number;
+  /** v12+: the epoch of the fetcher's last batch (followers; -1 otherwise). */
+  lastFetchedEpoch: number;
   logStartOffset: number;
 }
 
@@ -65,6 +68,7 @@ export function newSessionPartition(r: RequestedPartition): SessionPartition {
     fetchOffset: r.fetchOffset,
     partitionMaxBytes: r.partitionMaxBytes,
     currentLeaderEpoch: r.currentLeaderEpoch,
+    lastFetchedEpoch: r.lastFetchedEpoch,
     logStartOffset: r.logStartOffset,
     lastHighWatermark: -1,
     lastStableOffset: -1,

@@ -6,9 +6,10 @@
  * to the live logs. Produce validation lives here too — framing, magic, CRC, size limits, timestamps,
  * acks — so that no batch reaches a log without passing it.
  *
- * On one node every partition's ISR is this broker, so the high watermark follows the log end offset
- * as soon as an append is written. Replication (a later issue) moves that step behind follower
- * fetches without changing callers.
+ * Replication (replication/replication.ts) follows the metadata's leadership deltas: a partition
+ * led here tracks its followers and moves the high watermark to what the ISR has (at once when the
+ * ISR is this broker alone); a partition followed here is fetched from its leader. acks=all writes
+ * wait for the high watermark through awaitReplication.
  *
  * Idempotent and transactional batches (producer id >= 0) take a second path: KIP-890's check that a
  * transactional batch's partition is in the producer's ongoing transaction (synchronously, so no
@@ -21,38 +22,23 @@
 import type { BrokerConfig } from '../config/broker-config.js';
 import type { Logger } from '../logger.js';
 import type { LogManager } from '../log/log-manager.js';
-import type { PartitionLog } from '../log/partition-log.js';
 import type { MarkerOptions } from '../log/partition-log-types.js';
 import { ProducerStateError } from '../log/errors.js';
-import { hasCompactPolicy, type LogConfig } from '../log/log-config.js';
+import type { LogConfig } from '../log/log-config.js';
 import type { MetadataImage, PartitionState, TopicImage } from '../metadata/image.js';
 import type { MetadataChange } from '../metadata/replay.js';
+import type { Message } from '../protocol/codec.js';
 import { ErrorCode, KafkaError } from '../protocol/errors.js';
-import {
-  batchAttributes,
-  batchMaxTimestamp,
-  BATCH_OVERHEAD,
-  batchSizeAt,
-  isControl,
-  isTransactional,
-  readInt64,
-  validateBatches,
-} from '../records/batch-header.js';
-import { decodeBatch } from '../records/record-batch.js';
+import { batchAttributes, isTransactional, readInt64 } from '../records/batch-header.js';
 import { dataBuffers } from './buffer-pool.js';
 import { FetchPurgatory, StableBytes } from './fetch-purgatory.js';
+import { failed, hostKey, type AppendResult, type HostedPartition } from './hosted-partition.js';
+import { validateProduce } from './produce-validation.js';
+import { Replication } from './replication/replication.js';
+
+export { hostKey, type AppendResult, type HostedPartition } from './hosted-partition.js';
 
 export type TopicConfigResolver = (topic: TopicImage, image: MetadataImage) => LogConfig;
-
-export interface HostedPartition {
-  topicName: string;
-  topicId: string;
-  partition: number;
-  log: PartitionLog;
-  config: LogConfig;
-  /** Wake-up accounting for read_committed long polls. */
-  stableBytes: StableBytes;
-}
 
 /** Asks the transaction coordinator whether a partition is in the producer's ongoing transaction (KIP-890). */
 export type PartitionVerifier = (transactionalId: string, producerId: number, producerEpoch: number, topic: string, partition: number) => number;
@@ -65,22 +51,6 @@ export interface ProduceAppendOptions {
   verifyPartition?: PartitionVerifier;
 }
 
-export interface AppendResult {
-  errorCode: number;
-  errorMessage: string | null;
-  baseOffset: number;
-  logAppendTimeMs: number;
-  logStartOffset: number;
-}
-
-const failed = (errorCode: number, errorMessage: string | null = null): AppendResult => ({
-  errorCode,
-  errorMessage,
-  baseOffset: -1,
-  logAppendTimeMs: -1,
-  logStartOffset: -1,
-});
-
 /** The size of a COMMIT/ABORT batch: the 61-byte header and one small control record. */
 const MARKER_BATCH_BYTES = 78;
 
@@ -92,22 +62,23 @@ export function errorCodeOf(name: string): number {
   return (ErrorCode as Record<string, number>)[name] ?? ErrorCode.UNKNOWN_SERVER_ERROR;
 }
 
-export const hostKey = (topic: string, partition: number): string => `${topic}-${partition}`;
-
 export class ReplicaManager {
   private readonly hosted = new Map<string, HostedPartition>();
   readonly purgatory = new FetchPurgatory();
+  readonly replication: Replication;
   /** transaction.partition.verification.enable (KIP-890 part 1). */
   private readonly verifyTransactions: boolean;
 
   constructor(
     private readonly nodeId: number,
     private readonly logs: LogManager,
-    private readonly config: BrokerConfig,
+    config: BrokerConfig,
     private readonly resolveConfig: TopicConfigResolver,
-    private readonly log: Logger,
+    log: Logger,
+    deps: { metadata(): MetadataImage; alterPartition(request: Message): Promise<Message> },
   ) {
     this.verifyTransactions = config.bool('transaction.partition.verification.enable');
+    this.replication = new Replication({ nodeId, config, log, metadata: deps.metadata, alterPartition: deps.alterPartition, fetches: this.purgatory });
   }
 
   get(topic: string, partition: number): HostedPartition | undefined {
@@ -118,33 +89,46 @@ export class ReplicaManager {
     return this.hosted.values();
   }
 
-  /** Bring the hosted logs in line with a metadata change. */
+  /** Bring the hosted logs and their leader/follower roles in line with a metadata change. */
   applyMetadata(change: MetadataChange, image: MetadataImage): void {
     for (const topic of change.deletedTopics) {
-      for (const p of topic.partitions.keys()) {
-        const key = hostKey(topic.name, p);
-        if (!this.hosted.has(key)) continue;
-        this.hosted.delete(key);
-        this.logs.deleteLog(topic.name, p);
-        this.purgatory.notify(key, Infinity);
-      }
+      for (const p of topic.partitions.keys()) this.dropReplica(topic.name, p);
     }
+    const joined: HostedPartition[] = [];
     for (const { topic, partition } of change.createdPartitions) {
       const state = topic.partitions.get(partition);
       if (!state || !state.replicas.includes(this.nodeId) || !image.topicsById.has(topic.topicId)) continue;
-      const config = this.resolveConfig(topic, image);
-      const log = this.logs.getOrCreateLog(topic.name, partition, { topicId: topic.topicId, config });
-      // Alone in the ISR, everything in the log is committed: a restart must not hide records that
-      // were acknowledged before the last high-watermark checkpoint.
-      if (this.isSoleReplica(state)) log.updateHighWatermark(log.logEndOffset);
-      this.hosted.set(hostKey(topic.name, partition), {
-        topicName: topic.name,
-        topicId: topic.topicId,
-        partition,
-        log,
-        config,
-        stableBytes: new StableBytes(),
-      });
+      this.host(topic, partition, state, image);
+    }
+    for (const { topic, partition } of change.changedPartitions) {
+      const state = topic.partitions.get(partition);
+      if (!state || image.topicsById.get(topic.topicId) !== topic) continue;
+      const hosted = this.get(topic.name, partition);
+      if (!state.replicas.includes(this.nodeId)) {
+        // Reassigned away from this broker.
+        if (hosted) this.dropReplica(topic.name, partition);
+      } else if (!hosted) {
+        // Reassigned onto this broker: a new replica, which follows (or, rarely, leads) from here.
+        joined.push(this.host(topic, partition, state, image));
+      } else {
+        this.replication.metadataChanged(hosted, state);
+      }
+    }
+    for (const { topic, partition } of change.becameLeader) {
+      const hosted = this.get(topic.name, partition);
+      const state = topic.partitions.get(partition);
+      if (hosted && state) this.replication.becomeLeader(hosted, state);
+    }
+    for (const { topic, partition } of change.becameFollower) {
+      const hosted = this.get(topic.name, partition);
+      const state = topic.partitions.get(partition);
+      if (hosted && state) this.replication.becomeFollower(hosted, state);
+    }
+    for (const hosted of joined) {
+      const state = image.topicsById.get(hosted.topicId)?.partitions.get(hosted.partition);
+      if (!state || hosted.leader) continue;
+      if (state.leader === this.nodeId) this.replication.becomeLeader(hosted, state);
+      else this.replication.becomeFollower(hosted, state);
     }
     const reconfigure = change.changedBrokerConfigs ? [...image.topicsByName.values()] : change.changedTopicConfigs;
     for (const topic of reconfigure) {
@@ -159,25 +143,55 @@ export class ReplicaManager {
     }
   }
 
+  private host(topic: TopicImage, partition: number, state: PartitionState, image: MetadataImage): HostedPartition {
+    const existing = this.get(topic.name, partition);
+    if (existing) return existing;
+    const config = this.resolveConfig(topic, image);
+    const log = this.logs.getOrCreateLog(topic.name, partition, { topicId: topic.topicId, config });
+    // Alone in the ISR, everything in the log is committed: a restart must not hide records that
+    // were acknowledged before the last high-watermark checkpoint.
+    if (state.isr.length === 1 && state.isr[0] === this.nodeId && state.leader === this.nodeId) log.updateHighWatermark(log.logEndOffset);
+    const hosted: HostedPartition = {
+      topicName: topic.name,
+      topicId: topic.topicId,
+      partition,
+      log,
+      config,
+      visibleBytes: new StableBytes(),
+      stableBytes: new StableBytes(),
+    };
+    this.hosted.set(hostKey(topic.name, partition), hosted);
+    return hosted;
+  }
+
+  private dropReplica(topic: string, partition: number): void {
+    const key = hostKey(topic, partition);
+    const hosted = this.hosted.get(key);
+    if (!hosted) return;
+    this.replication.stop(hosted);
+    this.hosted.delete(key);
+    this.logs.deleteLog(topic, partition);
+    this.purgatory.notify(key, Infinity);
+  }
+
   /** The partition if this broker leads it, or the Kafka error a client should see. */
   leaderFor(image: MetadataImage, topic: string, partition: number): { hosted: HostedPartition; state: PartitionState } | { errorCode: number } {
     const state = image.topic(topic)?.partitions.get(partition);
     if (!state) return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION };
     if (state.leader !== this.nodeId) return { errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER };
     const hosted = this.get(topic, partition);
-    if (!hosted) return { errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER };
+    if (!hosted?.leader) return { errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER };
     return { hosted, state };
   }
 
   append(image: MetadataImage, topic: string, partition: number, records: Buffer | null, acks: number, opts?: ProduceAppendOptions): AppendResult {
     const found = this.leaderFor(image, topic, partition);
     if ('errorCode' in found) return failed(found.errorCode);
-    const { hosted, state } = found;
-    if (acks === -1 && state.isr.length < hosted.config.minInsyncReplicas) {
-      return failed(ErrorCode.NOT_ENOUGH_REPLICAS, `The size of the current ISR ${state.isr.length} is insufficient to satisfy the min.isr requirement of ${hosted.config.minInsyncReplicas} for partition ${topic}-${partition}`);
-    }
+    const { hosted } = found;
+    const leader = hosted.leader!;
+    if (acks === -1 && leader.isr.length < hosted.config.minInsyncReplicas) return failed(ErrorCode.NOT_ENOUGH_REPLICAS, notEnoughReplicas(leader.isr.length, hosted));
     const fromClient = opts?.origin !== 'coordinator';
-    const problem = this.validate(hosted, records, fromClient);
+    const problem = validateProduce(hosted, records, fromClient);
     if (problem) return problem;
 
     // validate() checked that `records` is exactly one magic-2 batch; plain batches skip this.
@@ -190,7 +204,7 @@ export class ReplicaManager {
     let appended;
     try {
       appended = hosted.log.append(records!, {
-        leaderEpoch: state.leaderEpoch,
+        leaderEpoch: leader.leaderEpoch,
         // Pooled request memory is reused after the request; any other request buffer never changes.
         retainable: !dataBuffers.isLoaned(records!),
         timestampType: hosted.config.messageTimestampType,
@@ -201,11 +215,12 @@ export class ReplicaManager {
       if (err instanceof ProducerStateError) return failed(errorCodeOf(err.code), err.message);
       throw err;
     }
-    if (!appended.duplicate) this.afterWrite(hosted, state, records!.length);
+    if (!appended.duplicate) this.replication.afterAppend(hosted, records!.length);
     return {
       errorCode: ErrorCode.NONE,
       errorMessage: null,
       baseOffset: appended.baseOffset,
+      lastOffset: appended.lastOffset,
       logAppendTimeMs: appended.logAppendTimeMs,
       logStartOffset: appended.logStartOffset,
     };
@@ -251,88 +266,37 @@ export class ReplicaManager {
     const hosted = this.get(topic, partition);
     const state = image.topic(topic)?.partitions.get(partition);
     if (!hosted || !state) return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: null };
-    if (state.leader !== this.nodeId) return { errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER, errorMessage: null };
+    const leader = hosted.leader;
+    if (state.leader !== this.nodeId || !leader) return { errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER, errorMessage: null };
     // Kafka appends markers with acks=-1, so min.insync.replicas applies as to any such produce.
-    if (state.isr.length < hosted.config.minInsyncReplicas) {
-      return { errorCode: ErrorCode.NOT_ENOUGH_REPLICAS, errorMessage: `The size of the current ISR ${state.isr.length} is insufficient to satisfy the min.isr requirement of ${hosted.config.minInsyncReplicas} for partition ${topic}-${partition}` };
-    }
+    if (leader.isr.length < hosted.config.minInsyncReplicas) return { errorCode: ErrorCode.NOT_ENOUGH_REPLICAS, errorMessage: notEnoughReplicas(leader.isr.length, hosted) };
     const before = hosted.log.logEndOffset;
     try {
-      hosted.log.appendMarker({ ...marker, leaderEpoch: state.leaderEpoch });
+      hosted.log.appendMarker({ ...marker, leaderEpoch: leader.leaderEpoch });
     } catch (err) {
       if (err instanceof ProducerStateError) return { errorCode: errorCodeOf(err.code), errorMessage: err.message };
       throw err;
     }
     // A marker batch is small; its size is only used for read_uncommitted wake-ups.
-    this.afterWrite(hosted, state, hosted.log.logEndOffset > before ? MARKER_BATCH_BYTES : 0);
+    this.replication.afterAppend(hosted, hosted.log.logEndOffset > before ? MARKER_BATCH_BYTES : 0);
     return { errorCode: ErrorCode.NONE, errorMessage: null };
   }
 
-  /** After a write: advance the high watermark (alone in the ISR) and wake the fetches it satisfies. */
-  private afterWrite(hosted: HostedPartition, state: PartitionState, bytes: number): void {
-    const log = hosted.log;
-    if (this.isSoleReplica(state)) log.updateHighWatermark(log.logEndOffset);
-    const stable = hosted.stableBytes.written(bytes, log.logEndOffset, log.lastStableOffset);
-    this.purgatory.notify(hostKey(hosted.topicName, hosted.partition), bytes, stable);
+  /**
+   * acks=all: resolves with an ErrorCode once the partition's high watermark reaches
+   * `requiredOffset` (the offset after the write): NONE, or NOT_ENOUGH_REPLICAS_AFTER_APPEND when
+   * the ISR fell below min.insync.replicas meanwhile; REQUEST_TIMED_OUT after `timeoutMs`;
+   * NOT_LEADER_OR_FOLLOWER when this broker stops leading it first (or does not lead it).
+   */
+  awaitReplication(topic: string, partition: number, requiredOffset: number, timeoutMs: number): Promise<number> {
+    return Promise.resolve(this.replicated(topic, partition, requiredOffset, timeoutMs));
   }
 
-  private validate(hosted: HostedPartition, records: Buffer | null, fromClient: boolean): AppendResult | undefined {
-    if (!records || records.length === 0) return failed(ErrorCode.INVALID_RECORD, 'Produce request carries no record batch');
-    const size = batchSizeAt(records, 0);
-    if (size !== records.length) {
-      return failed(ErrorCode.INVALID_RECORD, 'Produce requests with version 3 and above must contain exactly one record batch');
-    }
-    // A coordinator's own batch was built in this process a moment ago: its CRC needs no re-check.
-    const check = validateBatches(records, fromClient);
-    switch (check.kind) {
-      case 'ok':
-        break;
-      case 'unsupported-magic':
-        return failed(ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT, `Produce requests must contain record batches with magic 2, found magic ${check.magic}`);
-      case 'truncated':
-        return failed(ErrorCode.CORRUPT_MESSAGE, 'Record batch is truncated');
-      default:
-        return failed(ErrorCode.CORRUPT_MESSAGE, `Record batch is corrupt: ${check.reason}`);
-    }
-    if (fromClient) {
-      // Kafka's LogValidator.validateBatch rules for client batches.
-      if (isControl(batchAttributes(records))) {
-        return failed(ErrorCode.INVALID_RECORD, `Clients are not allowed to write control records in topic partition ${hosted.topicName}-${hosted.partition}`);
-      }
-      const producerId = readInt64(records, 43);
-      const baseSequence = records.readInt32BE(53);
-      if (producerId >= 0 && baseSequence < 0) {
-        return failed(ErrorCode.INVALID_RECORD, `Invalid sequence number ${baseSequence} in record batch with producerId ${producerId} in topic partition ${hosted.topicName}-${hosted.partition}`);
-      }
-    }
-    if (records.length > hosted.config.maxMessageBytes) {
-      return failed(ErrorCode.MESSAGE_TOO_LARGE, `The request included a message larger than the max message size the server will accept (${records.length} > ${hosted.config.maxMessageBytes})`);
-    }
-    if (records.length > hosted.config.segmentBytes) return failed(ErrorCode.RECORD_LIST_TOO_LARGE);
-    if (hosted.config.messageTimestampType === 'CreateTime') {
-      const now = Date.now();
-      for (const ts of [readInt64(records, 27), batchMaxTimestamp(records)]) {
-        if (ts < 0) continue;
-        if (now - ts > hosted.config.messageTimestampBeforeMaxMs || ts - now > hosted.config.messageTimestampAfterMaxMs) {
-          return failed(ErrorCode.INVALID_TIMESTAMP, `Timestamp ${ts} of a record is out of range (message.timestamp.before.max.ms / after.max.ms)`);
-        }
-      }
-    }
-    // Coordinator records always have keys; only client batches are decoded to look for a null one.
-    if (fromClient && hasCompactPolicy(hosted.config) && records.length > BATCH_OVERHEAD) {
-      try {
-        if (decodeBatch(records).records.some((r) => r.key === null)) {
-          return failed(ErrorCode.INVALID_RECORD, 'Compacted topic cannot accept message without key in topic partition');
-        }
-      } catch (err) {
-        return failed(ErrorCode.CORRUPT_MESSAGE, (err as Error).message);
-      }
-    }
-    return undefined;
-  }
-
-  private isSoleReplica(state: PartitionState): boolean {
-    return state.isr.length === 1 && state.isr[0] === this.nodeId;
+  /** awaitReplication without a promise when the answer is already known (the produce path). */
+  replicated(topic: string, partition: number, requiredOffset: number, timeoutMs: number): number | Promise<number> {
+    const hosted = this.get(topic, partition);
+    if (!hosted) return ErrorCode.NOT_LEADER_OR_FOLLOWER;
+    return this.replication.awaitReplication(hosted, requiredOffset, timeoutMs);
   }
 
   /** Throws KafkaError for a partition that isn't ours; used by reads that only a leader serves. */
@@ -343,6 +307,11 @@ export class ReplicaManager {
   }
 
   close(): void {
+    this.replication.close();
     this.purgatory.wakeAll();
   }
+}
+
+function notEnoughReplicas(isrSize: number, hosted: HostedPartition): string {
+  return `The size of the current ISR ${isrSize} is insufficient to satisfy the min.isr requirement of ${hosted.config.minInsyncReplicas} for partition ${hosted.topicName}-${hosted.partition}`;
 }

@@ -126,9 +126,24 @@ export function bootstrapServers(nodes: readonly NodeEndpoints[]): string {
   return nodes.map((n) => `${n.host}:${n.port}`).join(',');
 }
 
+/**
+ * The internal topics replicated as a production cluster has them (Kafka's defaults: replication
+ * factor 3, transaction state min ISR 2), capped by the cluster's size: kt's single-node defaults of
+ * 1 would leave consumer groups and transactions on one broker, lost with it.
+ */
+export function internalTopicDefaults(nodes: number): Record<string, string> {
+  const rf = String(Math.min(3, nodes));
+  return {
+    'offsets.topic.replication.factor': rf,
+    'transaction.state.log.replication.factor': rf,
+    'transaction.state.log.min.isr': String(Math.min(2, nodes)),
+  };
+}
+
 /** One node's server properties: the user's settings, then the cluster's per-node keys, which win. */
 export function nodeProperties(base: string, node: NodeEndpoints, all: readonly NodeEndpoints[], settings: ReadonlyMap<string, string>, fastTimeouts: boolean): Map<string, string> {
-  const props = new Map<string, string>(fastTimeouts ? Object.entries(LOCAL_CLUSTER_TIMEOUTS) : []);
+  const props = new Map<string, string>(Object.entries(internalTopicDefaults(all.length)));
+  if (fastTimeouts) for (const [k, v] of Object.entries(LOCAL_CLUSTER_TIMEOUTS)) props.set(k, v);
   for (const [k, v] of settings) props.set(k, v);
   props.set('process.roles', 'broker,controller');
   props.set('node.id', String(node.nodeId));

@@ -19,6 +19,9 @@
  * the coordinator (coordinator/transaction/implicit-add.ts), whatever that switch says; again the
  * add and the appends run with nothing in between.
  *
+ * acks=all is answered when the partition's ISR has the batch (replica-manager awaitReplication),
+ * within the request's timeoutMs.
+ *
  * v1 throttle time; v2 log append time; v3 transactional id, magic 2 only; v5 log start offset; v8 per-record errors and error message;
  * v9 flexible; v10 current leader hint (KIP-951); v11 no wire change, TRANSACTION_ABORTABLE instead of
  * INVALID_TXN_STATE; v12 no wire change (Kafka 4.0, KIP-890 part 2): sent by clients running
@@ -32,7 +35,7 @@ import { addImplicitlyThen, PRODUCE_IMPLICIT_ADD_VERSION, produceAddError } from
 import type { TopicPartitionRef } from '../../coordinator/transaction/transaction-metadata.js';
 import { defineHandler, NO_RESPONSE } from '../handler.js';
 import type { MetadataImage } from '../../metadata/image.js';
-import type { ProduceAppendOptions } from '../replica-manager.js';
+import type { ProduceAppendOptions, ReplicaManager } from '../replica-manager.js';
 
 export default defineHandler({
   apiKey: 0,
@@ -64,6 +67,8 @@ export default defineHandler({
               ? () => ErrorCode.NONE
               : (id, producerId, epoch, topic, partition) => coordinator.verifyPartition(id, producerId, epoch, topic, partition, ctx.apiVersion),
           };
+    // acks=all: partitions appended here whose high watermark has yet to pass the batch.
+    const replicating: { response: Message; topic: string; partition: number; requiredOffset: number }[] = [];
     // The image as of the appends (a retried implicit add awaits first).
     const produce = (added?: { partitions: Set<string>; errorCode: number }, now = ctx.services.metadata()) => (request.topicData as Message[]).map((t) => ({
       name: t.name,
@@ -76,7 +81,7 @@ export default defineHandler({
             : { errorCode: ErrorCode.INVALID_REQUIRED_ACKS, errorMessage: null, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1 };
         const state = now.topic(t.name)?.partitions.get(p.index);
         const leaderMoved = result.errorCode === ErrorCode.NOT_LEADER_OR_FOLLOWER && state;
-        return {
+        const response = {
           index: p.index,
           errorCode: result.errorCode,
           baseOffset: result.baseOffset,
@@ -86,6 +91,10 @@ export default defineHandler({
           errorMessage: result.errorMessage,
           currentLeader: leaderMoved ? { leaderId: state.leader, leaderEpoch: state.leaderEpoch } : { leaderId: -1, leaderEpoch: -1 },
         };
+        if (acks === -1 && result.errorCode === ErrorCode.NONE && 'lastOffset' in result && result.lastOffset >= 0) {
+          replicating.push({ response, topic: t.name, partition: p.index, requiredOffset: result.lastOffset + 1 });
+        }
+        return response;
       }),
     }));
     let responses;
@@ -100,10 +109,29 @@ export default defineHandler({
       responses = produce();
     }
     if (acks === 0) return NO_RESPONSE;
+    await awaitReplication(replicaManager, replicating, request.timeoutMs);
     return { responses, throttleTimeMs: 0 };
   },
   errorResponse: (request, errorCode) => errorResponse(request, errorCode),
 });
+
+/**
+ * acks=all (Kafka's DelayedProduce): each appended partition is answered once the ISR has its batch;
+ * a partition that times out, loses its leadership or ends below min.insync.replicas gets that error.
+ */
+async function awaitReplication(
+  replicaManager: ReplicaManager,
+  pending: { response: Message; topic: string; partition: number; requiredOffset: number }[],
+  timeoutMs: number,
+): Promise<void> {
+  const waits: Promise<void>[] = [];
+  for (const p of pending) {
+    const outcome = replicaManager.replicated(p.topic, p.partition, p.requiredOffset, timeoutMs);
+    if (typeof outcome === 'number') p.response.errorCode = outcome;
+    else waits.push(outcome.then((code) => void (p.response.errorCode = code)));
+  }
+  if (waits.length > 0) await Promise.all(waits);
+}
 
 function errorResponse(request: Message, errorCode: number): Message {
   return {

@@ -9,6 +9,9 @@
  * v7+ fetch sessions (fetch-session.ts) let clients send only changed partitions and get back only
  * partitions with news (a moved last stable offset is news).
  *
+ * A fetch with a replica id (v0-14 replicaId, v15+ replicaState) comes from a follower: it reads to
+ * the log end offset and moves the follower's position at the leader (fetch-reader.ts).
+ *
  * v1 throttle time; v3 response maxBytes; v4 isolation level, last stable offset, aborted transactions; v5 log start offset; v7 fetch
  * sessions and top-level error; v9 current leader epoch; v11 rack id, preferred read replica;
  * v12 flexible, diverging epoch; v13 topic ids; v15 replica state; v16 node endpoints;
@@ -40,6 +43,7 @@ export default defineHandler({
         fetchOffset: p.fetchOffset,
         partitionMaxBytes: p.partitionMaxBytes,
         currentLeaderEpoch: p.currentLeaderEpoch,
+        lastFetchedEpoch: p.lastFetchedEpoch ?? -1,
         logStartOffset: p.logStartOffset,
       })),
     );
@@ -61,18 +65,20 @@ export default defineHandler({
       fetchOffset: p.fetchOffset,
       partitionMaxBytes: p.partitionMaxBytes,
       currentLeaderEpoch: p.currentLeaderEpoch,
+      lastFetchedEpoch: p.lastFetchedEpoch,
       key: p,
     }));
+    const replicaId: number = ctx.apiVersion >= 15 ? (request.replicaState?.replicaId ?? -1) : request.replicaId;
     const maxBytes: number = request.maxBytes;
-    let outcome = readPartitions(ctx.services.replicaManager, image, reads, maxBytes, request.isolationLevel);
+    let outcome = readPartitions(ctx.services.replicaManager, image, reads, maxBytes, request.isolationLevel, replicaId);
     if (request.maxWaitMs > 0 && outcome.totalBytes < request.minBytes && !outcome.anyError && reads.length > 0) {
       await ctx.services.replicaManager.purgatory.wait(
         reads.map((r) => hostKey(r.topic, r.partition)),
         request.minBytes - outcome.totalBytes,
         request.maxWaitMs,
-        request.isolationLevel === READ_COMMITTED,
+        replicaId >= 0 ? 'replica' : request.isolationLevel === READ_COMMITTED ? 'read_committed' : 'read_uncommitted',
       );
-      outcome = readPartitions(ctx.services.replicaManager, ctx.services.metadata(), reads, maxBytes, request.isolationLevel);
+      outcome = readPartitions(ctx.services.replicaManager, ctx.services.metadata(), reads, maxBytes, request.isolationLevel, replicaId);
     }
 
     const byTopic = new Map<string, Message[]>();
@@ -98,6 +104,7 @@ export default defineHandler({
         logStartOffset: res.logStartOffset,
         currentLeader: errorCode === ErrorCode.NOT_LEADER_OR_FOLLOWER || errorCode === ErrorCode.FENCED_LEADER_EPOCH ? res.currentLeader : undefined,
         abortedTransactions: res.abortedTransactions,
+        divergingEpoch: res.divergingEpoch,
         preferredReadReplica: -1,
         records: res.records,
       });

@@ -63,6 +63,10 @@ export class MemoryLog {
     return this.records.length;
   }
 
+  get logEndOffset(): number {
+    return this.records.length;
+  }
+
   read(offset: number, _maxBytes: number, opts: { maxOffset?: number } = {}) {
     const end = Math.min(this.records.length, opts.maxOffset ?? Infinity);
     const r = this.records[offset];

@@ -23,8 +23,9 @@ export default defineHandler({
   maxVersion: 9,
   request: OffsetCommitRequest,
   response: OffsetCommitResponse,
-  handle(request, ctx) {
-    const result = ctx.services.groupCoordinator.commitOffsets({
+  async handle(request, ctx) {
+    // Answered once the commit is replicated to the ISR of the group's __consumer_offsets partition.
+    const result = await ctx.services.groupCoordinator.commitOffsets({
       groupId: request.groupId,
       generationIdOrMemberEpoch: request.generationIdOrMemberEpoch,
       memberId: request.memberId,

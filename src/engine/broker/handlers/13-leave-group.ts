@@ -20,12 +20,12 @@ export default defineHandler({
   maxVersion: 5,
   request: LeaveGroupRequest,
   response: LeaveGroupResponse,
-  handle(request, ctx) {
+  async handle(request, ctx) {
     const leaving =
       ctx.apiVersion >= 3
         ? (request.members as Message[]).map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId, reason: m.reason }))
         : [{ memberId: request.memberId as string, groupInstanceId: null, reason: null }];
-    const result = ctx.services.groupCoordinator.leaveGroup(request.groupId, leaving);
+    const result = await ctx.services.groupCoordinator.leaveGroup(request.groupId, leaving);
     if (ctx.apiVersion >= 3) return { throttleTimeMs: 0, errorCode: result.errorCode, members: result.members };
     const memberError = result.members.find((m) => m.errorCode !== ErrorCode.NONE)?.errorCode ?? ErrorCode.NONE;
     return { throttleTimeMs: 0, errorCode: result.errorCode !== ErrorCode.NONE ? result.errorCode : memberError };

@@ -37,7 +37,7 @@ function topicResults(topics: TopicsIn[], codeFor: (topic: string, partition: nu
 /** Kafka's TransactionVersion.transactionVersionForAddPartitionsToTxn: above v3 the client runs version 2. */
 const clientTransactionVersion = (apiVersion: number): number => (apiVersion > 3 ? 2 : 0);
 
-function oneTransaction(txn: { transactionalId: string; producerId: number; producerEpoch: number; verifyOnly: boolean; topics: TopicsIn[] }, ctx: RequestContext): Message[] {
+async function oneTransaction(txn: { transactionalId: string; producerId: number; producerEpoch: number; verifyOnly: boolean; topics: TopicsIn[] }, ctx: RequestContext): Promise<Message[]> {
   const coordinator = ctx.services.transactionCoordinator;
   const partitions = txn.topics.flatMap((t) => t.partitions.map((partition) => ({ topic: t.name, partition })));
   const image = ctx.services.metadata();
@@ -49,7 +49,8 @@ function oneTransaction(txn: { transactionalId: string; producerId: number; prod
     const verified = coordinator.verifyPartitions(txn.transactionalId, txn.producerId, txn.producerEpoch, partitions);
     return topicResults(txn.topics, (_t, _p, i) => ('results' in verified ? verified.results[i] : verified.errorCode));
   }
-  let errorCode = coordinator.addPartitions(txn.transactionalId, txn.producerId, txn.producerEpoch, partitions, clientTransactionVersion(ctx.apiVersion));
+  // Answered once the add is replicated to the ISR of the id's __transaction_state partition.
+  let errorCode = await coordinator.addPartitions(txn.transactionalId, txn.producerId, txn.producerEpoch, partitions, clientTransactionVersion(ctx.apiVersion));
   // Clients before v2 do not know PRODUCER_FENCED.
   if (ctx.apiVersion < 2 && errorCode === ErrorCode.PRODUCER_FENCED) errorCode = ErrorCode.INVALID_PRODUCER_EPOCH;
   return topicResults(txn.topics, () => errorCode);
@@ -62,18 +63,20 @@ export default defineHandler({
   maxVersion: 5,
   request: AddPartitionsToTxnRequest,
   response: AddPartitionsToTxnResponse,
-  handle(request, ctx) {
+  async handle(request, ctx) {
     if (ctx.apiVersion >= 4) {
-      const resultsByTransaction = (request.transactions as Message[]).map((t) => ({
-        transactionalId: t.transactionalId,
-        topicResults: oneTransaction(
-          { transactionalId: t.transactionalId, producerId: t.producerId, producerEpoch: t.producerEpoch, verifyOnly: t.verifyOnly, topics: t.topics },
-          ctx,
-        ),
-      }));
+      const resultsByTransaction = await Promise.all(
+        (request.transactions as Message[]).map(async (t) => ({
+          transactionalId: t.transactionalId,
+          topicResults: await oneTransaction(
+            { transactionalId: t.transactionalId, producerId: t.producerId, producerEpoch: t.producerEpoch, verifyOnly: t.verifyOnly, topics: t.topics },
+            ctx,
+          ),
+        })),
+      );
       return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, resultsByTransaction };
     }
-    const resultsByTopicV3AndBelow = oneTransaction(
+    const resultsByTopicV3AndBelow = await oneTransaction(
       {
         transactionalId: request.v3AndBelowTransactionalId,
         producerId: request.v3AndBelowProducerId,

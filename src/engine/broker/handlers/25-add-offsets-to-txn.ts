@@ -20,9 +20,9 @@ export default defineHandler({
   maxVersion: 4,
   request: AddOffsetsToTxnRequest,
   response: AddOffsetsToTxnResponse,
-  handle(request, ctx) {
+  async handle(request, ctx) {
     const partition = ctx.services.groupCoordinator.partitionFor(request.groupId);
-    let errorCode = ctx.services.transactionCoordinator.addPartitions(request.transactionalId, request.producerId, request.producerEpoch, [
+    let errorCode = await ctx.services.transactionCoordinator.addPartitions(request.transactionalId, request.producerId, request.producerEpoch, [
       { topic: OFFSETS_TOPIC, partition },
     ]);
     if (ctx.apiVersion < 2 && errorCode === ErrorCode.PRODUCER_FENCED) errorCode = ErrorCode.INVALID_PRODUCER_EPOCH;

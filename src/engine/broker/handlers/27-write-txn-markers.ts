@@ -7,7 +7,11 @@
  * Per partition: UNKNOWN_TOPIC_OR_PARTITION when this broker does not host it, NOT_LEADER_OR_FOLLOWER
  * when it does not lead it, TRANSACTION_COORDINATOR_FENCED for a coordinator epoch older than the
  * producer's, INVALID_PRODUCER_EPOCH for an older producer epoch; __consumer_offsets partitions also
- * complete the transaction's offset commits once the marker is written.
+ * complete the transaction's offset commits once the marker is written. As in Kafka (markers are
+ * appended with acks=-1), each partition is answered once its marker is replicated to the ISR, so the
+ * coordinator logs the transaction complete only when no failover can lose a marker; a partition
+ * whose replication fails answers the replica manager's error (REQUEST_TIMED_OUT,
+ * NOT_ENOUGH_REPLICAS_AFTER_APPEND, NOT_LEADER_OR_FOLLOWER) and the coordinator tries again.
  *
  * v1 flexible.
  */
@@ -15,6 +19,10 @@ import type { Message } from '../../protocol/codec.js';
 import { WriteTxnMarkersRequest, WriteTxnMarkersResponse } from '../../protocol/messages/27-write-txn-markers.js';
 import { defineHandler } from '../handler.js';
 import { writeTxnMarker } from '../txn-marker-writer.js';
+import { ReplicationBarrier } from '../../coordinator/replication.js';
+
+/** How long a marker may wait for its partition's ISR (Kafka uses the request timeout of the coordinator's request). */
+const MARKER_REPLICATION_TIMEOUT_MS = 30_000;
 
 export default defineHandler({
   apiKey: 27,
@@ -23,34 +31,44 @@ export default defineHandler({
   maxVersion: 1,
   request: WriteTxnMarkersRequest,
   response: WriteTxnMarkersResponse,
-  handle(request, ctx) {
+  async handle(request, ctx) {
     const { replicaManager, log } = ctx.services;
     const groups = () => ctx.services.groupCoordinator;
-    return {
-      markers: (request.markers as Message[]).map((m) => {
-        const topics = m.topics as Message[];
-        const results = writeTxnMarker(
-          replicaManager,
-          groups,
-          ctx.services.metadata(),
-          {
-            producerId: m.producerId,
-            producerEpoch: m.producerEpoch,
-            coordinatorEpoch: m.coordinatorEpoch,
-            commit: m.transactionResult,
-            partitions: topics.flatMap((t) => (t.partitionIndexes as number[]).map((partition) => ({ topic: t.name as string, partition }))),
-          },
-          log,
-        );
-        let next = 0;
-        return {
+    const barrier = new ReplicationBarrier(() => replicaManager, MARKER_REPLICATION_TIMEOUT_MS);
+    // Every marker is appended first (synchronously, in request order), then the answers wait.
+    const answers = (request.markers as Message[]).map((m) => {
+      const topics = m.topics as Message[];
+      const results = writeTxnMarker(
+        replicaManager,
+        groups,
+        ctx.services.metadata(),
+        {
           producerId: m.producerId,
-          topics: topics.map((t) => ({
-            name: t.name,
-            partitions: (t.partitionIndexes as number[]).map((partitionIndex) => ({ partitionIndex, errorCode: results[next++]!.errorCode })),
-          })),
-        };
-      }),
+          producerEpoch: m.producerEpoch,
+          coordinatorEpoch: m.coordinatorEpoch,
+          commit: m.transactionResult,
+          partitions: topics.flatMap((t) => (t.partitionIndexes as number[]).map((partition) => ({ topic: t.name as string, partition }))),
+        },
+        log,
+      );
+      return { m, topics, results };
+    });
+    return {
+      markers: await Promise.all(
+        answers.map(async ({ m, topics, results }) => {
+          const codes = await Promise.all(
+            results.map(async (r) => (r.errorCode === 0 ? ((await barrier.wait(r.topic, r.partition)) ?? r.errorCode) : r.errorCode)),
+          );
+          let next = 0;
+          return {
+            producerId: m.producerId,
+            topics: topics.map((t) => ({
+              name: t.name,
+              partitions: (t.partitionIndexes as number[]).map((partitionIndex) => ({ partitionIndex, errorCode: codes[next++]! })),
+            })),
+          };
+        }),
+      ),
     };
   },
   errorResponse(request, errorCode) {

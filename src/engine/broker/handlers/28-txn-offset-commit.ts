@@ -75,7 +75,7 @@ export default defineHandler({
         code === ErrorCode.NONE ? groupCoordinator.commitTransactionalOffsets(commit) : { topics: errorTopics(request, txnOffsetCommitAddError(code)) },
       );
     } else {
-      result = groupCoordinator.commitTransactionalOffsets(commit, verify);
+      result = await groupCoordinator.commitTransactionalOffsets(commit, verify);
     }
     if (ctx.apiVersion < 2) {
       for (const t of result.topics) {

@@ -16,8 +16,8 @@ export default defineHandler({
   maxVersion: 2,
   request: DeleteGroupsRequest,
   response: DeleteGroupsResponse,
-  handle(request, ctx) {
-    return { throttleTimeMs: 0, results: ctx.services.groupCoordinator.deleteGroups(request.groupsNames as string[]) };
+  async handle(request, ctx) {
+    return { throttleTimeMs: 0, results: await ctx.services.groupCoordinator.deleteGroups(request.groupsNames as string[]) };
   },
   errorResponse(request, errorCode) {
     return { throttleTimeMs: 0, results: (request.groupsNames as string[]).map((groupId) => ({ groupId, errorCode })) };

@@ -16,12 +16,12 @@ export default defineHandler({
   maxVersion: 0,
   request: OffsetDeleteRequest,
   response: OffsetDeleteResponse,
-  handle(request, ctx) {
+  async handle(request, ctx) {
     const topics = (request.topics as Message[]).map((t) => ({
       name: t.name as string,
       partitions: (t.partitions as Message[]).map((p) => ({ partitionIndex: p.partitionIndex as number })),
     }));
-    const result = ctx.services.groupCoordinator.deleteOffsets(request.groupId, topics);
+    const result = await ctx.services.groupCoordinator.deleteOffsets(request.groupId, topics);
     return { throttleTimeMs: 0, errorCode: result.errorCode, topics: result.topics };
   },
 });

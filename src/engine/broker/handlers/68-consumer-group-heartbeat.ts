@@ -21,8 +21,8 @@ export default defineHandler({
   maxVersion: 0,
   request: ConsumerGroupHeartbeatRequest,
   response: ConsumerGroupHeartbeatResponse,
-  handle(request, ctx) {
-    const result = ctx.services.groupCoordinator.consumerGroupHeartbeat({
+  async handle(request, ctx) {
+    const result = await ctx.services.groupCoordinator.consumerGroupHeartbeat({
       groupId: request.groupId,
       memberId: request.memberId,
       memberEpoch: request.memberEpoch,

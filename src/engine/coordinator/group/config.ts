@@ -17,6 +17,8 @@ export interface GroupConfig {
   offsetsTopicReplicationFactor: number;
   offsetsTopicSegmentBytes: number;
   offsetsLoadBufferSize: number;
+  /** How long a write to __consumer_offsets may wait for the ISR before the client gets an error (offsets.commit.timeout.ms). */
+  offsetsCommitTimeoutMs: number;
   /** The KIP-848 consumer protocol is served (group.coordinator.rebalance.protocols has "consumer"). */
   consumerProtocolEnabled: boolean;
   consumer: ConsumerGroupConfig;
@@ -55,6 +57,7 @@ export function groupConfigFrom(config: BrokerConfig): GroupConfig {
     offsetsTopicReplicationFactor: config.int('offsets.topic.replication.factor'),
     offsetsTopicSegmentBytes: config.int('offsets.topic.segment.bytes'),
     offsetsLoadBufferSize: config.int('offsets.load.buffer.size'),
+    offsetsCommitTimeoutMs: config.int('offsets.commit.timeout.ms'),
     consumerProtocolEnabled: config.list('group.coordinator.rebalance.protocols').includes('consumer'),
     consumer: {
       sessionTimeoutMs: config.int('group.consumer.session.timeout.ms'),

@@ -4,6 +4,10 @@
  * for a group on a partition this broker does not lead get NOT_COORDINATOR, and while a partition is
  * being replayed COORDINATOR_LOAD_IN_PROGRESS. The topic itself is created through the controller on
  * first FindCoordinator. Operations live in their own modules; this class routes and guards them.
+ *
+ * Every answer that follows a write waits until the partition's records are replicated to the ISR
+ * (replication.ts, offsets.commit.timeout.ms): a commit or an assignment is only acknowledged once
+ * it survives the leader's loss. Which partitions are served follows their leadership (ownership.ts).
  */
 import type { ReplicaManager } from '../../broker/replica-manager.js';
 import type { QuorumController } from '../../controller/quorum-controller.js';
@@ -29,7 +33,10 @@ import { type FetchedGroup, type FetchRequest, fetchOffsets } from './offset-fet
 import { OffsetStore } from './offset-store.js';
 import { type RecordWriter, replicaManagerWriter, type TxnProducer, type WriteResult } from './offsets-log.js';
 import { PendingOffsets } from './pending-offsets.js';
+import { createOffsetsTopic } from './offsets-topic.js';
+import { GroupPartitions } from './ownership.js';
 import { OFFSETS_TOPIC, partitionForGroup } from './partitioner.js';
+import { type Held, ReplicationBarrier } from '../replication.js';
 import type { CoordinatorRecord } from './records.js';
 import { type SyncRequest, syncClassicGroup } from './sync-group.js';
 import { type CoordinatorTimer, SystemTimer } from './timer.js';
@@ -56,10 +63,19 @@ export interface CoordinatorNode {
 
 const EXPIRE_KEY = '\u0000expire-offsets';
 
+/** Put `errorCode` on every partition of an offset commit's answer that succeeded. */
+function failCommitted<R extends { topics: { partitions: { errorCode: number }[] }[] }>(result: R, errorCode: number): R {
+  return {
+    ...result,
+    topics: result.topics.map((t) => ({ ...t, partitions: t.partitions.map((p) => (p.errorCode === ErrorCode.NONE ? { ...p, errorCode } : p)) })),
+  };
+}
+
 export class GroupCoordinator {
   readonly ctx: CoordinatorContext;
   /** __consumer_offsets partitions this broker coordinates, and whether their replay is done. */
-  private readonly partitions = new Map<number, 'loading' | 'active'>();
+  private readonly partitions: GroupPartitions;
+  private readonly barrier: ReplicationBarrier;
   private creatingTopic?: Promise<void>;
   private readonly writer: RecordWriter;
   private closed = false;
@@ -79,6 +95,31 @@ export class GroupCoordinator {
       write: (groupId, records) => this.write(groupId, records).errorCode,
       append: (groupId, records, txn) => this.write(groupId, records, txn),
     };
+    this.barrier = new ReplicationBarrier(() => deps.replicaManager, deps.config.offsetsCommitTimeoutMs);
+    this.partitions = new GroupPartitions({
+      nodeId: deps.nodeId,
+      log,
+      replicaManager: deps.replicaManager,
+      replay: (partition, partitionLog, cancelled) => loadPartition(this.ctx, partitionLog, cancelled, (groupId) => this.partitionFor(groupId) === partition),
+      drop: (partition) => this.dropPartition(partition),
+      closed: () => this.closed,
+    });
+  }
+
+  /**
+   * `result` once everything written to the group's partition so far is replicated (at once when
+   * nothing is pending); `onError` gives the answer when that fails (the coordinator error, e.g.
+   * COORDINATOR_NOT_AVAILABLE after offsets.commit.timeout.ms, NOT_COORDINATOR after losing the
+   * partition's leadership).
+   */
+  private held<T>(groupId: string, result: T, onError: (errorCode: number) => T): Held<T> {
+    return this.barrier.hold(OFFSETS_TOPIC, this.partitionFor(groupId), result, onError);
+  }
+
+  /** The same for an answer that may itself still be parked (a JoinGroup or SyncGroup waiting for the rebalance). */
+  private heldWhenDone<T>(groupId: string, result: Held<T>, onError: (result: T, errorCode: number) => T): Held<T> {
+    if (!(result instanceof Promise)) return this.held(groupId, result, (code) => onError(result, code));
+    return result.then((r) => this.held(groupId, r, (code) => onError(r, code)));
   }
 
   partitionFor(groupId: string): number {
@@ -92,15 +133,13 @@ export class GroupCoordinator {
   private write(groupId: string, records: CoordinatorRecord[], txn?: TxnProducer): WriteResult {
     if (records.length === 0) return { errorCode: ErrorCode.NONE, baseOffset: -1 };
     const partition = this.partitionFor(groupId);
-    if (this.partitions.get(partition) !== 'active') return { errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER, baseOffset: -1 };
+    if (!this.partitions.isActive(partition)) return { errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER, baseOffset: -1 };
     return this.writer(partition, records, txn);
   }
 
   /** NONE when this broker serves the group now, else NOT_COORDINATOR or COORDINATOR_LOAD_IN_PROGRESS. */
   groupStatus(groupId: string): number {
-    const state = this.partitions.get(this.partitionFor(groupId));
-    if (state === 'active') return ErrorCode.NONE;
-    return state === 'loading' ? ErrorCode.COORDINATOR_LOAD_IN_PROGRESS : ErrorCode.NOT_COORDINATOR;
+    return this.partitions.status(this.partitionFor(groupId));
   }
 
   // ---- Transactions
@@ -121,13 +160,14 @@ export class GroupCoordinator {
    * asked whether the group's partition is in the producer's transaction, unless the log already
    * holds that transaction open there.
    */
-  commitTransactionalOffsets(req: TxnCommitRequest, verify?: TxnPartitionVerifier): TxnCommitResult {
+  commitTransactionalOffsets(req: TxnCommitRequest, verify?: TxnPartitionVerifier): Held<TxnCommitResult> {
     if (!req.groupId) return txnCommitResult(req, ErrorCode.INVALID_GROUP_ID);
     const status = this.groupStatus(req.groupId);
     if (status !== ErrorCode.NONE) return txnCommitResult(req, status);
     const partition = this.partitionFor(req.groupId);
     const open = this.deps.replicaManager.get(OFFSETS_TOPIC, partition)?.log.hasOngoingTransaction(req.producerId) === true;
-    return commitTransactionalOffsets(this.ctx, req, verify && !open ? () => verify(req.transactionalId, req.producerId, req.producerEpoch, OFFSETS_TOPIC, partition) : undefined);
+    const result = commitTransactionalOffsets(this.ctx, req, verify && !open ? () => verify(req.transactionalId, req.producerId, req.producerEpoch, OFFSETS_TOPIC, partition) : undefined);
+    return this.held(req.groupId, result, (code) => failCommitted(result, code));
   }
 
   // ---- FindCoordinator
@@ -144,33 +184,7 @@ export class GroupCoordinator {
   }
 
   private createOffsetsTopic(): Promise<void> {
-    this.creatingTopic ??= (async () => {
-      const { config } = this.deps;
-      const live = this.deps.metadata().liveBrokers().length;
-      const replicationFactor = Math.max(1, Math.min(config.offsetsTopicReplicationFactor, live));
-      const [result] = await this.deps.controller.createTopics(
-        [
-          {
-            name: OFFSETS_TOPIC,
-            numPartitions: config.offsetsTopicNumPartitions,
-            replicationFactor,
-            assignments: [],
-            configs: [
-              { name: 'cleanup.policy', value: 'compact' },
-              { name: 'compression.type', value: 'producer' },
-              { name: 'segment.bytes', value: String(config.offsetsTopicSegmentBytes) },
-            ],
-          },
-        ],
-        { numPartitions: config.offsetsTopicNumPartitions, replicationFactor },
-        false,
-      );
-      if (result.errorCode === ErrorCode.NONE) {
-        this.deps.log.info(`created ${OFFSETS_TOPIC} with ${result.numPartitions} partitions and replication factor ${result.replicationFactor}`);
-      } else if (result.errorCode !== ErrorCode.TOPIC_ALREADY_EXISTS) {
-        this.deps.log.warn(`could not create ${OFFSETS_TOPIC}: ${result.errorMessage ?? result.errorCode}`);
-      }
-    })().finally(() => {
+    this.creatingTopic ??= createOffsetsTopic(this.deps).finally(() => {
       this.creatingTopic = undefined;
     });
     return this.creatingTopic;
@@ -178,8 +192,13 @@ export class GroupCoordinator {
 
   // ---- classic membership
 
-  joinGroup(req: JoinRequest): JoinResult | Promise<JoinResult> {
+  joinGroup(req: JoinRequest): Held<JoinResult> {
     if (!req.groupId) return joinError(ErrorCode.INVALID_GROUP_ID, req.memberId);
+    const result = this.joinGroupNow(req);
+    return this.heldWhenDone(req.groupId, result, (r, code) => (r.errorCode === ErrorCode.NONE ? joinError(code, r.memberId) : r));
+  }
+
+  private joinGroupNow(req: JoinRequest): Held<JoinResult> {
     const status = this.groupStatus(req.groupId);
     if (status !== ErrorCode.NONE) return joinError(status, req.memberId);
     const { minSessionTimeoutMs, maxSessionTimeoutMs } = this.deps.config;
@@ -203,13 +222,14 @@ export class GroupCoordinator {
     return joinClassicGroup(this.ctx, group, req);
   }
 
-  syncGroup(req: SyncRequest): SyncResult | Promise<SyncResult> {
+  syncGroup(req: SyncRequest): Held<SyncResult> {
     if (!req.groupId) return syncError(ErrorCode.INVALID_GROUP_ID);
     const status = this.groupStatus(req.groupId);
     if (status !== ErrorCode.NONE) return syncError(status);
     const group = this.ctx.groups.get(req.groupId);
     if (group?.type !== 'classic') return syncError(ErrorCode.UNKNOWN_MEMBER_ID);
-    return syncClassicGroup(this.ctx, group, req);
+    // Every member's assignment waits for the leader's write of the generation to be replicated.
+    return this.heldWhenDone(req.groupId, syncClassicGroup(this.ctx, group, req), (r, code) => (r.errorCode === ErrorCode.NONE ? syncError(code) : r));
   }
 
   heartbeat(req: { groupId: string; generationId: number; memberId: string; groupInstanceId: string | null }): number {
@@ -223,25 +243,28 @@ export class GroupCoordinator {
     return heartbeatClassicGroup(this.ctx, group, req);
   }
 
-  leaveGroup(groupId: string, members: LeavingMember[]): LeaveResult {
+  leaveGroup(groupId: string, members: LeavingMember[]): Held<LeaveResult> {
     if (!groupId) return { errorCode: ErrorCode.INVALID_GROUP_ID, members: [] };
     const status = this.groupStatus(groupId);
     if (status !== ErrorCode.NONE) return { errorCode: status, members: [] };
     const group = this.ctx.groups.get(groupId);
     if (group?.type !== 'classic') return { errorCode: ErrorCode.UNKNOWN_MEMBER_ID, members: [] };
-    return leaveClassicGroup(this.ctx, group, members);
+    const result = leaveClassicGroup(this.ctx, group, members);
+    return this.held(groupId, result, (errorCode) => (result.errorCode === ErrorCode.NONE ? { errorCode, members: [] } : result));
   }
 
   // ---- KIP-848 consumer groups
 
-  consumerGroupHeartbeat(req: ConsumerHeartbeatRequest): ConsumerHeartbeatResponse {
+  consumerGroupHeartbeat(req: ConsumerHeartbeatRequest): Held<ConsumerHeartbeatResponse> {
     const unavailable = (errorCode: number): ConsumerHeartbeatResponse => ({ errorCode, errorMessage: null, memberId: null, memberEpoch: 0, heartbeatIntervalMs: 0, assignment: null });
     if (!this.deps.config.consumerProtocolEnabled) return unavailable(ErrorCode.UNSUPPORTED_VERSION);
     if (req.groupId) {
       const status = this.groupStatus(req.groupId);
       if (status !== ErrorCode.NONE) return unavailable(status);
     }
-    return consumerGroupHeartbeat(this.ctx, req);
+    const result = consumerGroupHeartbeat(this.ctx, req);
+    if (!req.groupId || result.errorCode !== ErrorCode.NONE) return result;
+    return this.held(req.groupId, result, unavailable);
   }
 
   consumerGroupDescribe(groupIds: string[]): Message[] {
@@ -256,11 +279,12 @@ export class GroupCoordinator {
 
   // ---- offsets
 
-  commitOffsets(req: CommitRequest): CommitResult {
+  commitOffsets(req: CommitRequest): Held<CommitResult> {
     if (!req.groupId) return commitResult(req, ErrorCode.INVALID_GROUP_ID);
     const status = this.groupStatus(req.groupId);
     if (status !== ErrorCode.NONE) return commitResult(req, status);
-    return commitOffsets(this.ctx, req);
+    const result = commitOffsets(this.ctx, req);
+    return this.held(req.groupId, result, (code) => failCommitted(result, code));
   }
 
   fetchOffsets(req: FetchRequest): FetchedGroup {
@@ -270,11 +294,12 @@ export class GroupCoordinator {
     return fetchOffsets(this.ctx, req);
   }
 
-  deleteOffsets(groupId: string, topics: { name: string; partitions: { partitionIndex: number }[] }[]): OffsetDeleteResult {
+  deleteOffsets(groupId: string, topics: { name: string; partitions: { partitionIndex: number }[] }[]): Held<OffsetDeleteResult> {
     if (!groupId) return { errorCode: ErrorCode.INVALID_GROUP_ID, topics: [] };
     const status = this.groupStatus(groupId);
     if (status !== ErrorCode.NONE) return { errorCode: status, topics: [] };
-    return deleteOffsets(this.ctx, groupId, topics);
+    const result = deleteOffsets(this.ctx, groupId, topics);
+    return this.held(groupId, result, (errorCode) => (result.errorCode === ErrorCode.NONE ? { errorCode, topics: [] } : result));
   }
 
   // ---- administration
@@ -288,15 +313,17 @@ export class GroupCoordinator {
   }
 
   listGroups(statesFilter: string[], typesFilter: string[]): { errorCode: number; groups: ListedGroup[] } {
-    const loading = [...this.partitions.values()].includes('loading');
+    const loading = this.partitions.anyLoading();
     return { errorCode: loading ? ErrorCode.COORDINATOR_LOAD_IN_PROGRESS : ErrorCode.NONE, groups: listGroups(this.ctx, statesFilter, typesFilter) };
   }
 
-  deleteGroups(groupIds: string[]): { groupId: string; errorCode: number }[] {
-    return groupIds.map((groupId) => {
+  deleteGroups(groupIds: string[]): Held<{ groupId: string; errorCode: number }[]> {
+    const results = groupIds.map((groupId) => {
       const status = groupId ? this.groupStatus(groupId) : ErrorCode.INVALID_GROUP_ID;
-      return { groupId, errorCode: status !== ErrorCode.NONE ? status : deleteGroup(this.ctx, groupId) };
+      const result = { groupId, errorCode: status !== ErrorCode.NONE ? status : deleteGroup(this.ctx, groupId) };
+      return result.errorCode === ErrorCode.NONE ? this.held(groupId, result, (errorCode) => ({ groupId, errorCode })) : result;
     });
+    return results.some((r) => r instanceof Promise) ? Promise.all(results) : (results as { groupId: string; errorCode: number }[]);
   }
 
   group(groupId: string): Group | undefined {
@@ -308,57 +335,17 @@ export class GroupCoordinator {
   /** Load every __consumer_offsets partition this broker leads, and start the offset expiry check. */
   startup(): Promise<void> {
     this.scheduleExpiration();
-    return this.adoptLedPartitions(this.deps.metadata());
+    return this.partitions.reconcile(this.deps.metadata());
   }
 
+  /** Follow the leadership of the __consumer_offsets partitions (ownership.ts). */
   onMetadataChange(change: MetadataChange, image: MetadataImage): void {
     if (this.closed) return;
-    if (change.deletedTopics.some((t) => t.name === OFFSETS_TOPIC)) {
-      for (const p of [...this.partitions.keys()]) this.unload(p);
-    }
-    // Leadership moved (a broker fenced, unfenced or shutting down): resign what moved away, load what came here.
-    const moved = change.changedLeaders.filter((c) => c.topic.name === OFFSETS_TOPIC);
-    for (const c of moved) if (c.topic.partitions.get(c.partition)?.leader !== this.deps.nodeId && this.partitions.has(c.partition)) this.unload(c.partition);
-    if (moved.length > 0 || change.createdPartitions.some((c) => c.topic.name === OFFSETS_TOPIC)) void this.adoptLedPartitions(image);
+    void this.partitions.onMetadataChange(change, image);
   }
 
-  private async adoptLedPartitions(image: MetadataImage): Promise<void> {
-    const topic = image.topic(OFFSETS_TOPIC);
-    if (!topic) return;
-    const loads: Promise<void>[] = [];
-    for (const state of topic.partitions.values()) {
-      if (state.leader === this.deps.nodeId && !this.partitions.has(state.partition)) loads.push(this.load(state.partition));
-    }
-    await Promise.all(loads);
-  }
-
-  private async load(partition: number): Promise<void> {
-    const hosted = this.deps.replicaManager.get(OFFSETS_TOPIC, partition);
-    if (!hosted) return;
-    const log = hosted.log;
-    if (log.logStartOffset >= log.highWatermark) {
-      this.partitions.set(partition, 'active');
-      return;
-    }
-    this.partitions.set(partition, 'loading');
-    const started = Date.now();
-    try {
-      const owns = (groupId: string) => this.partitionFor(groupId) === partition;
-      const stats = await loadPartition(this.ctx, log, () => this.closed || this.partitions.get(partition) !== 'loading', owns);
-      if (!stats) return;
-      this.partitions.set(partition, 'active');
-      this.deps.log.info(
-        `Finished loading ${OFFSETS_TOPIC}-${partition} in ${Date.now() - started} ms: ${stats.records} records, ${stats.groups} groups, ${stats.offsets} offsets`,
-      );
-    } catch (err) {
-      this.deps.log.error(`Failed to load ${OFFSETS_TOPIC}-${partition}`, err);
-      this.partitions.delete(partition);
-    }
-  }
-
-  /** Stop coordinating a partition: its groups are forgotten and their parked requests answered. */
-  private unload(partition: number): void {
-    this.partitions.delete(partition);
+  /** A partition is no longer coordinated here: its groups are forgotten and their parked requests answered. */
+  private dropPartition(partition: number): void {
     for (const group of [...this.ctx.groups.values()]) {
       if (this.partitionFor(group.groupId) === partition) this.forget(group, ErrorCode.NOT_COORDINATOR);
     }

@@ -1,6 +1,7 @@
 /**
  * Rebuilds the coordinator's state for one __consumer_offsets partition by replaying it from the log
- * start to the high watermark: the last record per key wins and tombstones delete. Loading reads
+ * start to the log end offset (as Kafka's loader does: on a newly elected leader the high watermark
+ * lags, yet its whole log is what the partition keeps): the last record per key wins and tombstones delete. Loading reads
  * offsets.load.buffer.size bytes at a time and yields between reads, so a large partition does not
  * stall the broker; group requests meanwhile get COORDINATOR_LOAD_IN_PROGRESS.
  *
@@ -42,7 +43,7 @@ function endTxnMarkerType(marker: KafkaRecord | undefined): 'commit' | 'abort' |
  */
 export async function loadPartition(
   ctx: CoordinatorContext,
-  log: Pick<PartitionLog, 'logStartOffset' | 'highWatermark' | 'read'>,
+  log: Pick<PartitionLog, 'logStartOffset' | 'logEndOffset' | 'read'>,
   cancelled: () => boolean,
   ownsGroup: (groupId: string) => boolean = () => true,
 ): Promise<LoadStats | undefined> {
@@ -51,12 +52,12 @@ export async function loadPartition(
   const consumer = new ConsumerGroupReplay();
   let records = 0;
   let offset = log.logStartOffset;
-  // Up to the high watermark as it moves: while a partition loads nothing but transaction markers
-  // can be appended to it, and a marker written meanwhile must be replayed too.
-  while (offset < log.highWatermark) {
+  // Up to the log end as it moves: while a partition loads nothing but transaction markers can be
+  // appended to it, and a marker written meanwhile must be replayed too.
+  while (offset < log.logEndOffset) {
     if (cancelled()) return undefined;
     offset = Math.max(offset, log.logStartOffset);
-    const read = log.read(offset, ctx.config.offsetsLoadBufferSize, { maxOffset: log.highWatermark });
+    const read = log.read(offset, ctx.config.offsetsLoadBufferSize, { maxOffset: log.logEndOffset });
     if (read.records.length === 0) break;
     for (const batch of decodeBatches(read.records)) {
       const { attributes, producerId } = batch.header;

@@ -3,8 +3,11 @@
  * AddPartitionsToTxn or AddOffsetsToTxn. The first transactional Produce (v12+) to a partition, and
  * the first TxnOffsetCommit (v5+) of a group, add the partition to the producer's transaction
  * themselves: the leader asks the coordinator (Kafka's AddPartitionsToTxnManager sends
- * AddPartitionsToTxn v4+ with verifyOnly=false; kt's coordinator is in-process and answers
- * synchronously, so no marker can land between the add and the append that follows it).
+ * AddPartitionsToTxn v4+ with verifyOnly=false; kt's coordinator is in-process). The add's answer
+ * waits for its record to be replicated; then, synchronously before the append that follows, the
+ * partitions are checked again to still be in the producer's ongoing transaction (the part of
+ * Kafka's verification guard that matters here: no marker — a timeout abort, a fencing
+ * InitProducerId — can have ended the transaction between the add and the append).
  *
  * As in Kafka, this happens whatever transaction.partition.verification.enable says (that switch is
  * part 1's, for older clients), and the coordinator's CONCURRENT_TRANSACTIONS — the previous
@@ -24,9 +27,9 @@ const RETRY_MAX_MS = 100;
 
 /**
  * Add `partitions` to the producer's ongoing transaction (starting one if needed) and then run
- * `then` with the coordinator's answer (NONE or its error) — synchronously after the add that
- * produced it, so `then` can append before anything else runs. CONCURRENT_TRANSACTIONS is retried
- * until the previous transaction completes or RETRY_MAX_MS pass.
+ * `then` with the coordinator's answer (NONE or its error) — synchronously after the check that
+ * the partitions are (still) in the transaction, so `then` can append before anything else runs.
+ * CONCURRENT_TRANSACTIONS is retried until the previous transaction completes or RETRY_MAX_MS pass.
  */
 export async function addImplicitlyThen<T>(
   coordinator: TransactionCoordinator,
@@ -38,10 +41,19 @@ export async function addImplicitlyThen<T>(
 ): Promise<T> {
   const deadline = Date.now() + RETRY_MAX_MS;
   for (;;) {
-    const errorCode = partitions.length === 0 ? ErrorCode.NONE : coordinator.addPartitions(transactionalId, producerId, producerEpoch, partitions, 2);
+    let errorCode = partitions.length === 0 ? ErrorCode.NONE : await coordinator.addPartitions(transactionalId, producerId, producerEpoch, partitions, 2);
+    if (errorCode === ErrorCode.NONE && partitions.length > 0) errorCode = stillAdded(coordinator, transactionalId, producerId, producerEpoch, partitions);
     if (errorCode !== ErrorCode.CONCURRENT_TRANSACTIONS || Date.now() >= deadline) return then(errorCode);
     await completionOrBackoff(coordinator, transactionalId, Math.min(RETRY_BACKOFF_MS, deadline - Date.now()));
   }
+}
+
+/** NONE while every partition is in the producer's ongoing transaction, else the error its add would get now. */
+function stillAdded(coordinator: TransactionCoordinator, transactionalId: string, producerId: number, producerEpoch: number, partitions: TopicPartitionRef[]): number {
+  const verified = coordinator.verifyPartitions(transactionalId, producerId, producerEpoch, partitions);
+  if ('errorCode' in verified) return verified.errorCode;
+  // Gone from the transaction: it ended (its markers are being written) since the add.
+  return verified.results.every((code) => code === ErrorCode.NONE) ? ErrorCode.NONE : ErrorCode.CONCURRENT_TRANSACTIONS;
 }
 
 /** Resolves when the id's markers are written (the usual cause of the conflict), or after `ms`. */

@@ -1,6 +1,6 @@
 /**
  * Rebuilds the transactional ids of one __transaction_state partition by replaying it from the log
- * start to the high watermark: the last record per transactional id wins and a tombstone forgets the
+ * start to the log end offset (not the high watermark, which lags on a newly elected leader): the last record per transactional id wins and a tombstone forgets the
  * id. Reads transaction.state.log.load.buffer.size bytes at a time and yields between reads; requests
  * for ids on the partition get COORDINATOR_LOAD_IN_PROGRESS meanwhile.
  */
@@ -16,7 +16,7 @@ import { NO_PRODUCER_EPOCH } from './transaction-state.js';
 export async function loadTxnPartition(log: PartitionLog, bufferSize: number, logger: Logger, cancelled: () => boolean): Promise<Map<string, TransactionMetadata> | undefined> {
   const latest = new Map<string, TransactionMetadata | null>();
   let offset = log.logStartOffset;
-  const end = log.highWatermark;
+  const end = log.logEndOffset;
   while (offset < end) {
     if (cancelled()) return undefined;
     offset = Math.max(offset, log.logStartOffset);

@@ -1,7 +1,8 @@
 /**
  * How the transaction coordinator ends a transaction on its partitions: a COMMIT or ABORT marker
- * written to each. On one node the broker's own replica manager writes them (broker/txn-marker-writer.ts);
- * across brokers it becomes WriteTxnMarkers requests to each partition's leader, behind the same interface.
+ * written to each. The broker's own replica manager writes those of partitions it leads
+ * (broker/txn-marker-writer.ts); marker-router.ts sends the others to their leaders as WriteTxnMarkers,
+ * behind the same interface.
  */
 export interface TxnMarker {
   producerId: number;

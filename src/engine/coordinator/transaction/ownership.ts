@@ -1,8 +1,9 @@
 /**
  * Which __transaction_state partitions this broker coordinates: the topic is created through the
  * controller on first use (compacted, transaction.state.log.* settings, replication factor capped by
- * the live brokers), the partitions it leads are replayed into the state manager (loading meanwhile)
- * and become active with the partition's leader epoch as coordinator epoch. Transactions found in
+ * the live brokers), the partitions it leads are replayed into the state manager (loading meanwhile,
+ * to the log end offset) and become active with the partition's leader epoch as coordinator epoch;
+ * a partition led elsewhere now, or led here under another epoch, is unloaded (NOT_COORDINATOR). Transactions found in
  * PrepareCommit/PrepareAbort after a load had their end decided but maybe not all markers written:
  * their completion is resumed, as Kafka's coordinator does on immigration.
  */
@@ -15,7 +16,7 @@ import type { BrokerConfig } from '../../config/broker-config.js';
 import type { QuorumController } from '../../controller/quorum-controller.js';
 import { loadTxnPartition } from './loader.js';
 import { TRANSACTION_STATE_TOPIC } from './partitioner.js';
-import type { TransactionStateManager } from './state-manager.js';
+import type { OwnedPartition, TransactionStateManager } from './state-manager.js';
 import type { TransactionMetadata } from './transaction-metadata.js';
 
 export interface CoordinatorNode {
@@ -101,49 +102,76 @@ export class TxnOwnership {
     }
   }
 
+  /**
+   * Follow the leadership of the __transaction_state partitions (Kafka's onElection /
+   * onResignation): when a change touches them — this broker became leader or follower of one, a
+   * leader moved, the topic was created or deleted — reconcile with the image.
+   */
   onMetadataChange(change: MetadataChange, image: MetadataImage): void {
-    if (change.deletedTopics.some((t) => t.name === TRANSACTION_STATE_TOPIC)) {
-      for (const p of [...this.state.owned.keys()]) this.state.unload(p);
+    const touches = (list: { topic: { name: string } }[]) => list.some((c) => c.topic.name === TRANSACTION_STATE_TOPIC);
+    if (
+      change.deletedTopics.some((t) => t.name === TRANSACTION_STATE_TOPIC) ||
+      touches(change.becameLeader) ||
+      touches(change.becameFollower) ||
+      touches(change.changedLeaders) ||
+      touches(change.createdPartitions)
+    ) {
+      void this.adoptLedPartitions(image);
     }
-    // Leadership moved (a broker fenced, unfenced or shutting down): resign what moved away, load what came here.
-    const moved = change.changedLeaders.filter((c) => c.topic.name === TRANSACTION_STATE_TOPIC);
-    for (const c of moved) if (c.topic.partitions.get(c.partition)?.leader !== this.deps.nodeId && this.state.owned.has(c.partition)) this.state.unload(c.partition);
-    if (moved.length > 0 || change.createdPartitions.some((c) => c.topic.name === TRANSACTION_STATE_TOPIC)) void this.adoptLedPartitions(image);
   }
 
+  /**
+   * Unload every partition this broker no longer leads under the epoch it loaded it with (NOT_COORDINATOR
+   * from then on: another broker leads it, the topic is gone, or it moved away and back, when its log
+   * may have been truncated meanwhile), and load every partition it leads and does not serve yet,
+   * with the leader epoch as coordinator epoch.
+   */
   async adoptLedPartitions(image: MetadataImage): Promise<void> {
     const topic = image.topic(TRANSACTION_STATE_TOPIC);
+    for (const [partition, owned] of [...this.state.owned]) {
+      const p = topic?.partitions.get(partition);
+      const sameTopic = owned.topicId === undefined || owned.topicId === topic?.topicId;
+      if (!p || !sameTopic || p.leader !== this.deps.nodeId || p.leaderEpoch !== owned.coordinatorEpoch) {
+        this.deps.log.info(`Unloading ${TRANSACTION_STATE_TOPIC}-${partition} (coordinator epoch ${owned.coordinatorEpoch}): no longer its leader`);
+        this.state.unload(partition);
+      }
+    }
     if (!topic) return;
     const loads: Promise<void>[] = [];
     for (const p of topic.partitions.values()) {
-      if (p.leader === this.deps.nodeId && !this.state.owned.has(p.partition)) loads.push(this.load(p.partition, p.leaderEpoch));
+      if (p.leader === this.deps.nodeId && !this.state.owned.has(p.partition)) loads.push(this.load(p.partition, p.leaderEpoch, topic.topicId));
     }
     await Promise.all(loads);
   }
 
-  private async load(partition: number, coordinatorEpoch: number): Promise<void> {
+  /**
+   * Replay a partition to its log END offset (as Kafka's loader: a new leader's high watermark lags
+   * behind a log that is nevertheless what the partition keeps). Transactions found mid-completion
+   * resume only once those records are replicated (TransactionCoordinator.completeTransaction waits).
+   */
+  private async load(partition: number, coordinatorEpoch: number, topicId: string): Promise<void> {
     const hosted = this.deps.replicaManager.get(TRANSACTION_STATE_TOPIC, partition);
     if (!hosted) return;
     const log = hosted.log;
-    const owned = { status: 'loading' as 'loading' | 'active', coordinatorEpoch };
+    const owned: OwnedPartition = { status: 'loading', coordinatorEpoch, topicId };
     this.state.owned.set(partition, owned);
-    if (log.logStartOffset >= log.highWatermark) {
+    if (log.logStartOffset >= log.logEndOffset) {
       owned.status = 'active';
       return;
     }
     const started = Date.now();
     try {
       const loaded = await loadTxnPartition(log, this.deps.config.int('transaction.state.log.load.buffer.size'), this.deps.log, () => this.closed || this.state.owned.get(partition) !== owned);
-      if (!loaded) return;
+      if (!loaded || this.state.owned.get(partition) !== owned) return;
       for (const txn of loaded.values()) this.state.txns.set(txn.transactionalId, txn);
       owned.status = 'active';
-      this.deps.log.info(`Finished loading ${TRANSACTION_STATE_TOPIC}-${partition} in ${Date.now() - started} ms: ${loaded.size} transactional ids`);
+      this.deps.log.info(`Finished loading ${TRANSACTION_STATE_TOPIC}-${partition} (coordinator epoch ${coordinatorEpoch}) in ${Date.now() - started} ms: ${loaded.size} transactional ids`);
       for (const txn of loaded.values()) {
         if (txn.state === 'PrepareCommit' || txn.state === 'PrepareAbort') this.resumeCompletion(txn, coordinatorEpoch);
       }
     } catch (err) {
       this.deps.log.error(`Failed to load ${TRANSACTION_STATE_TOPIC}-${partition}`, err);
-      this.state.owned.delete(partition);
+      if (this.state.owned.get(partition) === owned) this.state.unload(partition);
     }
   }
 

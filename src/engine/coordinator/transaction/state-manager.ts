@@ -16,7 +16,10 @@ import type { TxnRecordWriter } from './txn-log.js';
 
 export interface OwnedPartition {
   status: 'loading' | 'active';
+  /** The partition's leader epoch when this broker took it. */
   coordinatorEpoch: number;
+  /** The topic id it was loaded from (a topic deleted and created again is another partition). */
+  topicId?: string;
 }
 
 export type TxnLookup = { errorCode: number } | { txn: TransactionMetadata | undefined; coordinatorEpoch: number };

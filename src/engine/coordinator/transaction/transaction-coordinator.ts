@@ -5,6 +5,11 @@
  * before it is answered; a transaction ends with PrepareCommit/PrepareAbort in the log, COMMIT/ABORT
  * markers in each of its partitions (deps.markers), then CompleteCommit/CompleteAbort in the log.
  *
+ * Every answer that follows a state change waits until the record is replicated to the ISR
+ * (replication.ts; TXN_WRITE_TIMEOUT_MS), and a transaction's markers are only sent once its
+ * PrepareCommit/PrepareAbort is replicated: otherwise a coordinator failover could lose the decision
+ * after some partitions already had their markers.
+ *
  * Ids on a partition being replayed answer COORDINATOR_LOAD_IN_PROGRESS, ids on partitions led
  * elsewhere NOT_COORDINATOR. Producer ids come in blocks from the controller (ProducerIdManager).
  * Ownership and loading live in ownership.ts, the periodic checks in expiration.ts, the admin
@@ -23,12 +28,16 @@ import { decideEndTxn, type EndTxnRequest } from './end-txn.js';
 import { scheduleTxnChecks } from './expiration.js';
 import type { TxnMarkerChannel } from './marker-channel.js';
 import { MarkerSender } from './marker-sender.js';
+import { TxnCompletion } from './completion.js';
 import { TxnOwnership } from './ownership.js';
 import { ProducerIdManager } from './producer-id-manager.js';
 import { TransactionStateManager } from './state-manager.js';
 import { type TopicPartitionRef, TransactionMetadata, type TxnTransit } from './transaction-metadata.js';
 import { isEpochExhausted, NO_PRODUCER_EPOCH } from './transaction-state.js';
 import { replicaManagerTxnWriter, type TxnRecordWriter } from './txn-log.js';
+import { TRANSACTION_STATE_TOPIC } from './partitioner.js';
+import { MarkerRouter } from './marker-router.js';
+import { type Held, ReplicationBarrier } from '../replication.js';
 
 export interface TransactionCoordinatorDeps {
   config: BrokerConfig;
@@ -58,14 +67,23 @@ export interface InitProducerIdRequest {
 
 const failed = (errorCode: number): ProducerIdAndEpoch => ({ errorCode, producerId: -1, producerEpoch: -1 });
 
+/**
+ * How long a __transaction_state write may wait for the ISR before the client gets
+ * COORDINATOR_NOT_AVAILABLE: Kafka's TransactionStateManager uses the broker's request.timeout.ms,
+ * whose default this is.
+ */
+export const TXN_WRITE_TIMEOUT_MS = 30_000;
+
 export class TransactionCoordinator {
   readonly timer: CoordinatorTimer;
   readonly state: TransactionStateManager;
   readonly ownership: TxnOwnership;
   private readonly producerIds: { generate(): Promise<number>; warmUp?(): Promise<void> };
-  private readonly sender: MarkerSender;
+  private readonly barrier: ReplicationBarrier;
+  private readonly router: MarkerRouter;
+  private readonly completion: TxnCompletion;
   /** Transactions whose markers are being written, by transactional id (tests and shutdown wait on them). */
-  readonly completions = new Map<string, Promise<void>>();
+  readonly completions: Map<string, Promise<void>>;
   private closed = false;
 
   constructor(readonly deps: TransactionCoordinatorDeps) {
@@ -74,7 +92,18 @@ export class TransactionCoordinator {
     const writer = deps.writer ?? replicaManagerTxnWriter(deps.replicaManager, deps.metadata, () => this.timer.now());
     this.state = new TransactionStateManager(deps.metadata, deps.config.int('transaction.state.log.num.partitions'), writer, log);
     this.producerIds = deps.producerIds ?? new ProducerIdManager(deps.controller, deps.nodeId);
-    this.sender = new MarkerSender(deps.markers, this.timer, log);
+    this.barrier = new ReplicationBarrier(() => deps.replicaManager, TXN_WRITE_TIMEOUT_MS);
+    // Markers for partitions led here go through deps.markers; the others to their leaders (WriteTxnMarkers).
+    this.router = new MarkerRouter({ nodeId: deps.nodeId, config: deps.config, metadata: deps.metadata, local: deps.markers, barrier: this.barrier, log });
+    this.completion = new TxnCompletion({
+      state: this.state,
+      sender: new MarkerSender(this.router, this.timer, log),
+      barrier: this.barrier,
+      log,
+      now: () => this.now(),
+      isCurrent: (txn, coordinatorEpoch) => !this.closed && this.state.txns.get(txn.transactionalId) === txn && this.ownership.coordinatorEpochOf(txn.transactionalId) === coordinatorEpoch,
+    });
+    this.completions = this.completion.running;
     this.ownership = new TxnOwnership(deps, this.state, (txn, epoch) => this.completeTransaction(txn, epoch));
   }
 
@@ -94,6 +123,7 @@ export class TransactionCoordinator {
     this.closed = true;
     this.timer.cancelAll();
     this.ownership.close();
+    this.router.close();
   }
 
   get isClosed(): boolean {
@@ -106,6 +136,12 @@ export class TransactionCoordinator {
 
   partitionFor(transactionalId: string): number {
     return this.state.partitionFor(transactionalId);
+  }
+
+  /** `errorCode` (when NONE) once the id's __transaction_state partition has its writes replicated, else the coordinator error. */
+  private held(transactionalId: string, errorCode: number): Held<number> {
+    if (errorCode !== ErrorCode.NONE) return errorCode;
+    return this.barrier.hold(TRANSACTION_STATE_TOPIC, this.partitionFor(transactionalId), ErrorCode.NONE, (code) => code);
   }
 
   findCoordinator(transactionalId: string, listenerName: string) {
@@ -186,7 +222,7 @@ export class TransactionCoordinator {
             if ('errorCode' in prepared) return failed(prepared.errorCode);
             transit = prepared.transit;
           }
-          const errorCode = this.state.append(txn, transit, lookup.coordinatorEpoch);
+          const errorCode = await this.held(txnId, this.state.append(txn, transit, lookup.coordinatorEpoch));
           if (errorCode !== ErrorCode.NONE) return failed(errorCode);
           return { errorCode: ErrorCode.NONE, producerId: transit.producerId, producerEpoch: transit.producerEpoch };
         }
@@ -203,7 +239,7 @@ export class TransactionCoordinator {
    * `clientTransactionVersion` 2 is KIP-890 part 2's implicit add (Produce v12, TxnOffsetCommit v5,
    * see implicit-add.ts): the transaction then runs version 2, so a timeout abort bumps its epoch too.
    */
-  addPartitions(transactionalId: string, producerId: number, producerEpoch: number, partitions: TopicPartitionRef[], clientTransactionVersion?: number): number {
+  addPartitions(transactionalId: string, producerId: number, producerEpoch: number, partitions: TopicPartitionRef[], clientTransactionVersion?: number): Held<number> {
     if (!transactionalId) return ErrorCode.INVALID_REQUEST;
     const lookup = this.state.get(transactionalId);
     if ('errorCode' in lookup) return lookup.errorCode;
@@ -216,7 +252,7 @@ export class TransactionCoordinator {
     if (txn.state === 'Ongoing' && partitions.every((p) => txn.hasPartition(p.topic, p.partition))) return ErrorCode.NONE;
     if (txn.state === 'Dead' || txn.state === 'PrepareEpochFence') return ErrorCode.UNKNOWN_SERVER_ERROR;
     const transit = txn.prepareAddPartitions(partitions, this.now(), clientTransactionVersion ?? txn.clientTransactionVersion);
-    return this.state.append(txn, transit, lookup.coordinatorEpoch);
+    return this.held(transactionalId, this.state.append(txn, transit, lookup.coordinatorEpoch));
   }
 
   /**
@@ -304,49 +340,21 @@ export class TransactionCoordinator {
         if (decision.isEpochFence) txn.hasFailedEpochFence = true;
         return failed(errorCode);
       }
+      // The state is decided (applied at append): the markers follow once it is replicated, even if
+      // this answer gives up waiting first (the client's retry then sees CONCURRENT_TRANSACTIONS
+      // until they are written, then the completed transaction).
+      const replicated = this.held(req.transactionalId, ErrorCode.NONE);
       this.completeTransaction(txn, lookup.coordinatorEpoch);
+      const replicationError = await replicated;
+      if (replicationError !== ErrorCode.NONE) return failed(replicationError);
       const rotated = transit.nextProducerId >= 0;
       return { errorCode: ErrorCode.NONE, producerId: rotated ? transit.nextProducerId : transit.producerId, producerEpoch: rotated ? 0 : transit.producerEpoch };
     }
   }
 
-  /** Write the markers of a transaction in PrepareCommit/PrepareAbort, then log its Complete state. */
+  /** Write the markers of a transaction in PrepareCommit/PrepareAbort, then log its Complete state (completion.ts). */
   completeTransaction(txn: TransactionMetadata, coordinatorEpoch: number): Promise<void> {
-    const id = txn.transactionalId;
-    const stillCurrent = () => !this.closed && this.state.txns.get(id) === txn && this.ownership.coordinatorEpochOf(id) === coordinatorEpoch;
-    const run = async () => {
-      const marker = {
-        producerId: txn.producerId,
-        producerEpoch: txn.producerEpoch,
-        coordinatorEpoch,
-        commit: txn.state === 'PrepareCommit',
-        partitions: txn.partitionList(),
-        // Version 2 markers carry the epoch EndTxn bumped: the log requires it newer than the data's.
-        ...(txn.clientTransactionVersion >= 2 ? { transactionVersion: 2 } : {}),
-      };
-      if (!(await this.sender.send(id, marker, stillCurrent))) return;
-      for (;;) {
-        if (!stillCurrent() || (txn.state !== 'PrepareCommit' && txn.state !== 'PrepareAbort')) return;
-        const errorCode = this.state.append(txn, txn.prepareComplete(this.now()), coordinatorEpoch);
-        if (errorCode !== ErrorCode.COORDINATOR_NOT_AVAILABLE) {
-          if (errorCode !== ErrorCode.NONE) this.deps.log.warn(`could not complete the transaction of ${id}: error ${errorCode}`);
-          return;
-        }
-        await this.sender.backoff(id);
-      }
-    };
-    // Start on the next turn of the event loop: EndTxn's answer (already due: PrepareCommit is in the
-    // log) is written to the socket first, and the markers are written while the client reads it.
-    // setImmediate runs before the event loop polls sockets again, so the client's next request
-    // still finds the transaction complete and gets no CONCURRENT_TRANSACTIONS.
-    const done = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(run)
-      .catch((err) => this.deps.log.error(`completing the transaction of ${id} failed`, err))
-      .finally(() => {
-        if (this.completions.get(id) === done) this.completions.delete(id);
-      });
-    this.completions.set(id, done);
-    return done;
+    return this.completion.complete(txn, coordinatorEpoch);
   }
 
   // ---- admin

@@ -1,10 +1,11 @@
 import { Flags, type Interfaces } from '@oclif/core';
 import { Admin, type ConfigEntry, type TopicPartitionInfo } from '../engine/client/admin.js';
+import { listPartitionReassignments, type PartitionReassignment } from '../engine/client/admin-replicas.js';
 import { UnsupportedVersionError } from '../engine/client/errors.js';
 import { ErrorCode } from '../engine/protocol/errors.js';
 import { KtCommand, bootstrapFlag, connectTimeoutFlag } from '../cli/base-command.js';
 import { selectTopics } from '../cli/topic-filter.js';
-import { partitionLine, topicLine } from '../cli/topic-describe.js';
+import { partitionLine, replicationFactor, topicLine } from '../cli/topic-describe.js';
 import { terminal, withSpinner } from '../cli/terminal.js';
 
 const ACTIONS = ['create', 'list', 'describe', 'delete', 'alter'] as const;
@@ -114,7 +115,7 @@ export default class Topics extends KtCommand {
     const names = await this.matchingTopics(flags, true);
     if (names.length === 0) return;
     const term = terminal();
-    const [descriptions, configs] = await withSpinner(
+    const [descriptions, configs, cluster] = await withSpinner(
       'Describing topics',
       () =>
         Promise.all([
@@ -124,20 +125,25 @@ export default class Topics extends KtCommand {
             if (err instanceof UnsupportedVersionError) return new Map<string, ConfigEntry[]>();
             throw err;
           }),
+          // The live brokers decide which partitions are unavailable (TopicCommand asks DescribeCluster).
+          this.admin!.describeCluster(),
         ]),
       term,
     );
+    const reassignments = await this.reassignmentsOf(descriptions.flatMap((d) => d.partitions.map((p) => ({ topic: d.name, partition: p.partition }))));
+    const live = new Set(cluster.brokers.map((b) => b.nodeId));
     const reportsPartitions =
       flags['under-replicated-partitions'] || flags['unavailable-partitions'] || flags['under-min-isr-partitions'] || flags['at-min-isr-partitions'];
     const out: string[] = [];
     for (const d of descriptions) {
       const entries = configs.get(d.name) ?? [];
+      const reassignment = (partition: number) => reassignments.get(`${d.name}-${partition}`);
       if (flags['topics-with-overrides'] && !entries.some((e) => !e.isDefault)) continue;
-      if (!reportsPartitions && d.partitions.length > 0) out.push(topicLine(d, entries, term.fancy ? term.color : undefined));
+      if (!reportsPartitions && d.partitions.length > 0) out.push(topicLine(d, entries, term.fancy ? term.color : undefined, reassignment(d.partitions[0]!.partition)));
       if (flags['topics-with-overrides']) continue;
       for (const p of d.partitions) {
-        if (reportsPartitions && !wantedPartition(flags, p, entries)) continue;
-        out.push(partitionLine(d.name, p, term.fancy ? term.color : undefined));
+        if (reportsPartitions && !wantedPartition(flags, p, entries, live, reassignment(p.partition))) continue;
+        out.push(partitionLine(d.name, p, term.fancy ? term.color : undefined, reassignment(p.partition)));
       }
     }
     if (out.length > 0) this.log(out.join('\n'));
@@ -159,6 +165,21 @@ export default class Topics extends KtCommand {
     );
     const failed = results.find((r) => r.error);
     if (failed?.error) throw failed.error;
+  }
+
+  /**
+   * Reassignments in progress, by "topic-partition". A broker without ListPartitionReassignments
+   * means none, as TopicCommand.listAllReassignments treats an UnsupportedVersionException.
+   */
+  private async reassignmentsOf(partitions: { topic: string; partition: number }[]): Promise<Map<string, PartitionReassignment>> {
+    if (partitions.length === 0) return new Map();
+    try {
+      const found = await listPartitionReassignments(this.admin!.cluster, partitions);
+      return new Map(found.map((r) => [`${r.topic}-${r.partition}`, r]));
+    } catch (err) {
+      if (err instanceof UnsupportedVersionError) return new Map();
+      throw err;
+    }
   }
 
   /** Topics --topic selects, failing like Kafka when a named topic matches nothing (unless --if-exists). */
@@ -183,12 +204,17 @@ export default class Topics extends KtCommand {
 
 type TopicFlags = Interfaces.InferredFlags<typeof Topics.flags>;
 
-function wantedPartition(flags: TopicFlags, p: TopicPartitionInfo, configs: readonly ConfigEntry[]): boolean {
+/**
+ * TopicCommand's PartitionDescription checks: under-replicated counts the replicas the partition
+ * keeps after a reassignment; unavailable is no leader or a leader that is not a live broker;
+ * under-min-isr includes leaderless partitions.
+ */
+function wantedPartition(flags: TopicFlags, p: TopicPartitionInfo, configs: readonly ConfigEntry[], live: ReadonlySet<number>, reassignment: PartitionReassignment | undefined): boolean {
   const minIsr = Number(configs.find((c) => c.name === 'min.insync.replicas')?.value ?? 1);
   const hasLeader = p.leader >= 0;
   return (
-    (flags['under-replicated-partitions'] && p.replicas.length - p.isr.length > 0) ||
-    (flags['unavailable-partitions'] && !hasLeader) ||
+    (flags['under-replicated-partitions'] && replicationFactor(p, reassignment) - p.isr.length > 0) ||
+    (flags['unavailable-partitions'] && (!hasLeader || !live.has(p.leader))) ||
     (flags['under-min-isr-partitions'] && (!hasLeader || p.isr.length < minIsr)) ||
     (flags['at-min-isr-partitions'] && p.isr.length === minIsr)
   );

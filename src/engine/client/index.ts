@@ -2,6 +2,7 @@
 export { Admin, AlterConfigOp, ConfigSource, ResourceType } from './admin.js';
 export type { ConfigChange, ConfigEntry, ConfigResource, NewTopic, TopicDescription, TopicListing, TopicPartitionInfo, TopicResult } from './admin.js';
 export type { GroupDescription, GroupListing, GroupMember, ListGroupsOptions, PartitionResult } from './admin.js';
+export { ElectionType, alterPartitionReassignments, electLeaders, listPartitionReassignments, type PartitionReassignment } from './admin-replicas.js';
 export { DEFAULT_BOOTSTRAP, parseBootstrap, type BrokerAddress } from './bootstrap.js';
 export { BrokerConnection } from './broker-connection.js';
 export { Cluster, type ClusterOptions } from './cluster.js';

@@ -215,6 +215,9 @@ export class ReplicaFetcher {
       if (to < log.logEndOffset) {
         this.deps.log.info(`truncating ${p.topic}-${p.partition} from ${log.logEndOffset} to ${to}: the leader's epoch ${diverging.epoch} ends at ${diverging.endOffset}`);
         log.truncateTo(to);
+      } else {
+        // Nothing to cut, but epochs starting at the end hold no records and made the logs look diverged.
+        log.leaderEpochCache.truncateFromEnd(to);
       }
       return;
     }

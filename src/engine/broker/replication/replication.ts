@@ -87,6 +87,9 @@ export class Replication {
 
   becomeFollower(hosted: HostedPartition, state: PartitionState): void {
     this.resign(hosted);
+    // An epoch this broker began as leader without writing anything in it would be sent as its
+    // last fetched epoch, which the new leader never had: every fetch would diverge, none truncate.
+    hosted.log.leaderEpochCache.truncateFromEnd(hosted.log.logEndOffset);
     if (state.leader >= 0 && state.leader !== this.deps.nodeId) this.follow(hosted, state.leader, state.leaderEpoch);
     else this.unfollow(hosted);
   }

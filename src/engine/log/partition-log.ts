@@ -212,7 +212,13 @@ export class PartitionLog extends PartitionLogView {
   truncateTo(offset: number): boolean {
     this.ensureOpen();
     if (offset < 0) throw new RangeError(`Cannot truncate ${this.name} to a negative offset ${offset}`);
-    if (offset >= this._logEndOffset) return false;
+    if (offset >= this._logEndOffset) {
+      // Nothing to remove, but an epoch starting at or past `offset` holds no record here (a leader
+      // epoch begun without a write): kept, it would make this replica's history look diverged from
+      // its leader's on every fetch (Kafka's UnifiedLog.truncateTo drops it too).
+      this.leaderEpochCache.truncateFromEnd(offset);
+      return false;
+    }
     if (offset < this.segments.first!.baseOffset) {
       this.truncateFullyAndStartAt(offset);
       return true;

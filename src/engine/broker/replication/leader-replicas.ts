@@ -34,8 +34,10 @@ export class LeaderReplicas {
   private readonly followers = new Map<number, FollowerProgress>();
   /** The ISR the controller committed (from metadata or an AlterPartition answer). */
   private committed: IsrState;
-  /** An ISR change sent to the controller and not answered yet. */
+  /** An ISR change sent to the controller and not settled yet, and which change it is. */
   private pending?: readonly number[];
+  private pendingId = 0;
+  private changes = 0;
 
   constructor(
     readonly nodeId: number,
@@ -140,19 +142,37 @@ export class LeaderReplicas {
     return this.committed.isr.filter((id) => !laggards.includes(id));
   }
 
-  /** An AlterPartition for `isr` was sent. */
-  beginChange(isr: readonly number[]): void {
+  /** An AlterPartition for `isr` is being sent; returns the change's id. */
+  beginChange(isr: readonly number[]): number {
     this.pending = [...isr];
+    this.pendingId = ++this.changes;
+    return this.pendingId;
   }
 
-  /** The controller answered (or refused, or the request failed): nothing is in flight any more. */
-  endChange(): void {
+  /** Whether change `id` is still the one in flight (not settled by an answer or the metadata). */
+  isPending(id: number): boolean {
+    return this.pending !== undefined && this.pendingId === id;
+  }
+
+  /**
+   * The controller settled the change in flight: it answered, or refused it for good. A change whose
+   * request failed stays pending (the controller may have committed it: until that is known, the
+   * high watermark must count the replicas it adds, as Kafka's AlterPartitionManager keeps it).
+   * Without `id`, whatever is in flight ends.
+   */
+  endChange(id?: number): void {
+    if (id !== undefined && id !== this.pendingId) return;
     this.pending = undefined;
   }
 
-  /** A committed ISR, from metadata or an AlterPartition answer; older partition epochs are ignored. */
+  /**
+   * A committed ISR, from metadata or an AlterPartition answer; older partition epochs are ignored.
+   * A newer partition epoch settles a change in flight: its request, made against the older epoch,
+   * can no longer be applied, and what the controller did with it is in this state.
+   */
   commit(state: IsrState): boolean {
     if (state.partitionEpoch < this.committed.partitionEpoch) return false;
+    if (state.partitionEpoch > this.committed.partitionEpoch) this.pending = undefined;
     this.committed = { isr: [...state.isr], partitionEpoch: state.partitionEpoch };
     return true;
   }

@@ -212,13 +212,9 @@ export class ReplicaFetcher {
     const diverging = r.divergingEpoch as { epoch: number; endOffset: number } | undefined;
     if (diverging && diverging.epoch >= 0 && diverging.endOffset >= 0) {
       const to = divergenceTruncationOffset({ logEndOffset: log.logEndOffset, endOffsetFor: (e) => log.leaderEpochCache.endOffsetFor(e, log.logEndOffset) }, diverging);
-      if (to < log.logEndOffset) {
-        this.deps.log.info(`truncating ${p.topic}-${p.partition} from ${log.logEndOffset} to ${to}: the leader's epoch ${diverging.epoch} ends at ${diverging.endOffset}`);
-        log.truncateTo(to);
-      } else {
-        // Nothing to cut, but epochs starting at the end hold no records and made the logs look diverged.
-        log.leaderEpochCache.truncateFromEnd(to);
-      }
+      if (to < log.logEndOffset) this.deps.log.info(`truncating ${p.topic}-${p.partition} from ${log.logEndOffset} to ${to}: the leader's epoch ${diverging.epoch} ends at ${diverging.endOffset}`);
+      // Also at the log end: an epoch this broker began as leader without writing in it goes.
+      log.truncateTo(to);
       return;
     }
     const records = r.records as Buffer | null;

@@ -87,9 +87,6 @@ export class Replication {
 
   becomeFollower(hosted: HostedPartition, state: PartitionState): void {
     this.resign(hosted);
-    // An epoch this broker began as leader without writing anything in it would be sent as its
-    // last fetched epoch, which the new leader never had: every fetch would diverge, none truncate.
-    hosted.log.leaderEpochCache.truncateFromEnd(hosted.log.logEndOffset);
     if (state.leader >= 0 && state.leader !== this.deps.nodeId) this.follow(hosted, state.leader, state.leaderEpoch);
     else this.unfollow(hosted);
   }
@@ -147,6 +144,7 @@ export class Replication {
 
   close(): void {
     clearInterval(this.shrinkTimer);
+    this.isrUpdates.close();
     for (const f of this.fetchers.values()) f.close();
     this.fetchers.clear();
     this.following.clear();

@@ -16,6 +16,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   txn: async () => (await import('./txn.bench.js')).benchTxn,
   snapshot: async () => (await import('./snapshot.bench.js')).benchSnapshot,
   cluster: async () => (await import('./cluster.bench.js')).benchCluster,
+  replication: async () => (await import('./replication.bench.js')).benchReplication,
 };
 
 async function main(): Promise<void> {

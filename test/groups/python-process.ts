@@ -21,7 +21,11 @@ export interface PythonProcess {
 }
 
 export function spawnPython(script: string): PythonProcess {
-  const child = spawn(PYTHON, ['-u', '-c', script], { stdio: ['pipe', 'pipe', 'pipe'] });
+  return jsonLineProcess(spawn(PYTHON, ['-u', '-c', script], { stdio: ['pipe', 'pipe', 'pipe'] }), 'python');
+}
+
+/** Any child process that reports JSON lines on stdout (`name` says who, in failures). */
+export function jsonLineProcess(child: ChildProcess, name: string): PythonProcess {
   const events: Event[] = [];
   let stderr = '';
   let buffered = '';
@@ -41,13 +45,14 @@ export function spawnPython(script: string): PythonProcess {
       let found: Event | undefined;
       await waitFor(() => {
         found = events.slice(from).find(match);
-        if (!found && child.exitCode !== null) throw new Error(`python exited (${child.exitCode}) before ${what}:\n${stderr}`);
+        if (!found && child.exitCode !== null) throw new Error(`${name} exited (${child.exitCode}) before ${what}:\n${stderr.slice(-3000)}`);
         return found !== undefined;
       }, `${what}\n${stderr.slice(-2000)}`, timeoutMs);
       return found!;
     },
     send(line) {
-      child.stdin!.write(line + '\n');
+      if (!child.stdin) throw new Error(`${name} reads no stdin`);
+      child.stdin.write(line + '\n');
     },
     exited,
     async kill(signal = 'SIGKILL') {

@@ -13,17 +13,7 @@ import type { LocalCluster, LocalClusterNode } from '../../src/engine/cluster/lo
 import { waitFor } from './kt.js';
 import { partitionsOf, waitForFullIsr, waitForLeader } from './replicated-cluster.js';
 
-/** mulberry32: a small seeded generator, so a failing run's choices can be replayed with its seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../../src/engine/raft/prng.js';
 
 /** KT_CHAOS_SEED when set (to replay a run), else a fresh one. */
 export function chaosSeed(): number {

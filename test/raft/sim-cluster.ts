@@ -7,6 +7,7 @@
  * Each node runs a tiny state machine (the list of committed entry keys) fed by onCommit and
  * snapshots, so the checks compare what each node *applied*, which is what users see.
  */
+import { TimedHeap } from '../helpers/timed-heap.js';
 import {
   MemoryQuorumStateStore,
   MemoryRaftLog,
@@ -31,56 +32,8 @@ interface InFlightMessage {
   envelope: RaftEnvelope;
 }
 
-/** A binary min-heap of messages by delivery time, then send order. */
-class MessageQueue {
-  private heap: InFlightMessage[] = [];
-  get size(): number {
-    return this.heap.length;
-  }
-  peek(): InFlightMessage | undefined {
-    return this.heap[0];
-  }
-  push(m: InFlightMessage): void {
-    const h = this.heap;
-    h.push(m);
-    let i = h.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (before(h[p]!, h[i]!)) break;
-      [h[p], h[i]] = [h[i]!, h[p]!];
-      i = p;
-    }
-  }
-  removeWhere(drop: (m: InFlightMessage) => boolean): void {
-    const keep = this.heap.filter((m) => !drop(m));
-    this.heap = [];
-    for (const m of keep) this.push(m);
-  }
-  pop(): InFlightMessage | undefined {
-    const h = this.heap;
-    const top = h[0];
-    const last = h.pop();
-    if (h.length > 0 && last) {
-      h[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < h.length && before(h[l]!, h[m]!)) m = l;
-        if (r < h.length && before(h[r]!, h[m]!)) m = r;
-        if (m === i) break;
-        [h[m], h[i]] = [h[i]!, h[m]!];
-        i = m;
-      }
-    }
-    return top;
-  }
-}
-
-function before(a: InFlightMessage, b: InFlightMessage): boolean {
-  return a.at < b.at || (a.at === b.at && a.seq < b.seq);
-}
+/** Messages in flight by delivery time, then send order. */
+class MessageQueue extends TimedHeap<InFlightMessage> {}
 
 export interface SimNode {
   id: number;

@@ -8,6 +8,7 @@
  * or has restarted since it was sent (its connection died), or at the seed's loss rate. The last
  * events are kept as a trace for the failure message.
  */
+import { TimedHeap } from '../helpers/timed-heap.js';
 import { seededRandom, type Random } from '../../src/engine/raft/index.js';
 
 export class InvariantViolation extends Error {}
@@ -32,7 +33,7 @@ export class SimWorld {
   now = 0;
   steps = 0;
   private seq = 0;
-  private heap: Scheduled[] = [];
+  private readonly heap = new TimedHeap<Scheduled>();
   /** Directed links that are cut, as `${from}>${to}`. */
   private readonly cut = new Set<string>();
   faults: NetFaults = { lossRate: 0, maxDelayMs: 5 };
@@ -63,7 +64,7 @@ export class SimWorld {
   }
 
   at(time: number, run: () => void): void {
-    this.push({ at: Math.max(time, this.now), seq: this.seq++, run });
+    this.heap.push({ at: Math.max(time, this.now), seq: this.seq++, run });
   }
 
   after(delayMs: number, run: () => void): void {
@@ -72,8 +73,8 @@ export class SimWorld {
 
   /** Run scheduled callbacks up to `time`, calling `check` after each one. */
   runUntil(time: number, check: () => void): void {
-    while (this.heap.length > 0 && this.heap[0]!.at <= time) {
-      const next = this.pop()!;
+    while (this.heap.size > 0 && this.heap.peek()!.at <= time) {
+      const next = this.heap.pop()!;
       this.now = next.at;
       next.run();
       this.steps++;
@@ -122,41 +123,4 @@ export class SimWorld {
   describeNetwork(): string {
     return `cut=[${[...this.cut].sort().join(' ')}] loss=${this.faults.lossRate.toFixed(2)} maxDelay=${this.faults.maxDelayMs}`;
   }
-
-  private push(s: Scheduled): void {
-    const h = this.heap;
-    h.push(s);
-    let i = h.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (before(h[p]!, h[i]!)) break;
-      [h[p], h[i]] = [h[i]!, h[p]!];
-      i = p;
-    }
-  }
-
-  private pop(): Scheduled | undefined {
-    const h = this.heap;
-    const top = h[0];
-    const last = h.pop();
-    if (h.length > 0 && last) {
-      h[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < h.length && before(h[l]!, h[m]!)) m = l;
-        if (r < h.length && before(h[r]!, h[m]!)) m = r;
-        if (m === i) break;
-        [h[m], h[i]] = [h[i]!, h[m]!];
-        i = m;
-      }
-    }
-    return top;
-  }
-}
-
-function before(a: Scheduled, b: Scheduled): boolean {
-  return a.at < b.at || (a.at === b.at && a.seq < b.seq);
 }

@@ -143,6 +143,10 @@ export class BrokerConnection {
     this.bufferedBytes += chunk.length;
     for (;;) {
       if (this.bufferedBytes < 4) return;
+      // Join the chunks only once the whole frame is here: joining on every chunk copies a large
+      // response once per 64 KB chunk (quadratic), which dominated a replica fetcher's CPU.
+      if (this.buffered[0].length < 4) this.buffered = [Buffer.concat(this.buffered, this.bufferedBytes)];
+      if (this.bufferedBytes < 4 + this.buffered[0].readInt32BE(0)) return;
       if (this.buffered.length > 1) this.buffered = [Buffer.concat(this.buffered, this.bufferedBytes)];
       const buf = this.buffered[0];
       const size = buf.readInt32BE(0);

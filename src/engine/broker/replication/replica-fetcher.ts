@@ -19,6 +19,7 @@ import type { PartitionLog } from '../../log/partition-log.js';
 import type { Logger } from '../../logger.js';
 import type { Message } from '../../protocol/codec.js';
 import { ErrorCode } from '../../protocol/errors.js';
+import { hostKey } from '../hosted-partition.js';
 import { divergenceTruncationOffset } from './follower-truncation.js';
 
 const FETCH_VERSION = 15;
@@ -49,11 +50,7 @@ export interface FetcherDeps {
   endpoint(leaderId: number): { host: string; port: number } | undefined;
   settings: FetcherSettings;
   log: Logger;
-  /** After records were appended or the high watermark moved (wake anything waiting on the partition). */
-  onProgress(p: FollowedPartition, appendedBytes: number): void;
 }
-
-export const followKey = (topic: string, partition: number): string => `${topic}-${partition}`;
 
 export class ReplicaFetcher {
   private readonly partitions = new Map<string, FollowedPartition & { retryAtMs: number }>();
@@ -76,7 +73,7 @@ export class ReplicaFetcher {
   }
 
   add(p: FollowedPartition): void {
-    this.partitions.set(followKey(p.topic, p.partition), { ...p, retryAtMs: 0 });
+    this.partitions.set(hostKey(p.topic, p.partition), { ...p, retryAtMs: 0 });
     this.wake?.();
     if (!this.running && !this.closed) void this.run();
   }
@@ -182,7 +179,7 @@ export class ReplicaFetcher {
       for (const r of t.partitions as Message[]) {
         const was = sent.get(`${t.topicId}:${r.partitionIndex}`);
         if (!was) continue;
-        const current = this.partitions.get(followKey(was.topic, was.partition));
+        const current = this.partitions.get(hostKey(was.topic, was.partition));
         // Moved, re-added with another epoch or deleted while the fetch was out: not ours to apply.
         if (!current || current.log !== was.log || current.leaderEpoch !== was.leaderEpoch || current.log.isClosed) continue;
         try {
@@ -218,17 +215,11 @@ export class ReplicaFetcher {
       return;
     }
     const records = r.records as Buffer | null;
-    let appended = 0;
-    if (records && records.length > 0) {
-      log.appendAsFollower(records);
-      appended = records.length;
-    }
+    if (records && records.length > 0) log.appendAsFollower(records);
     const leaderStart: number = r.logStartOffset;
     if (leaderStart > log.logStartOffset && leaderStart <= log.logEndOffset) log.maybeIncrementLogStartOffset(leaderStart);
     const hw = Math.min(r.highWatermark, log.logEndOffset);
-    const moved = hw > log.highWatermark;
-    if (moved) log.updateHighWatermark(hw);
-    if (appended > 0 || moved) this.deps.onProgress(p, appended);
+    if (hw > log.highWatermark) log.updateHighWatermark(hw);
   }
 
   /**

@@ -22,7 +22,7 @@ import { hostKey, type HostedPartition } from '../hosted-partition.js';
 import { IsrUpdates } from './isr-updates.js';
 import { LeaderReplicas } from './leader-replicas.js';
 import { ProducePurgatory } from './produce-purgatory.js';
-import { type FetcherSettings, followKey, ReplicaFetcher } from './replica-fetcher.js';
+import { type FetcherSettings, ReplicaFetcher } from './replica-fetcher.js';
 
 export interface ReplicationDeps {
   nodeId: number;
@@ -70,10 +70,6 @@ export class Replication {
     });
     this.shrinkTimer = setInterval(() => this.shrinkIsrs(), Math.max(10, Math.floor(this.lagMs / 2)));
     this.shrinkTimer.unref();
-  }
-
-  isLeader(hosted: HostedPartition): boolean {
-    return hosted.leader !== undefined;
   }
 
   becomeLeader(hosted: HostedPartition, state: PartitionState): void {
@@ -162,7 +158,7 @@ export class Replication {
   }
 
   private follow(hosted: HostedPartition, leaderId: number, leaderEpoch: number): void {
-    const key = followKey(hosted.topicName, hosted.partition);
+    const key = hostKey(hosted.topicName, hosted.partition);
     const previous = this.following.get(key);
     if (previous !== undefined && previous !== leaderId) this.fetchers.get(previous)?.remove(key);
     let fetcher = this.fetchers.get(leaderId);
@@ -173,7 +169,6 @@ export class Replication {
         endpoint: (id) => this.deps.metadata().endpointFor(id, this.interBrokerListener),
         settings: this.settings,
         log: this.deps.log,
-        onProgress: () => undefined,
       });
       this.fetchers.set(leaderId, fetcher);
     }
@@ -182,7 +177,7 @@ export class Replication {
   }
 
   private unfollow(hosted: HostedPartition): void {
-    const key = followKey(hosted.topicName, hosted.partition);
+    const key = hostKey(hosted.topicName, hosted.partition);
     const leaderId = this.following.get(key);
     if (leaderId === undefined) return;
     this.fetchers.get(leaderId)?.remove(key);

@@ -5,6 +5,7 @@
  * the deadline, so an election in between is invisible to the caller except as latency.
  */
 import { BrokerConnection } from '../../client/broker-connection.js';
+import { withTimeout } from '../../client/timing.js';
 import type { Logger } from '../../logger.js';
 import type { Message } from '../../protocol/codec.js';
 import { ErrorCode, KafkaError } from '../../protocol/errors.js';
@@ -36,7 +37,7 @@ export class ControllerChannel {
       if (leader >= 0) {
         try {
           const conn = await this.connection(leader);
-          const response = await withTimeout(conn.send(apiKey as 1, version, body as never) as Promise<Message>, this.requestTimeoutMs);
+          const response = await withTimeout(conn.send(apiKey as 1, version, body as never) as Promise<Message>, this.requestTimeoutMs, `no answer within ${this.requestTimeoutMs} ms`);
           if (!answersNotController(apiKey, response)) return response;
           lastProblem = `node ${leader} is not the active controller`;
         } catch (err) {
@@ -89,20 +90,4 @@ function answersNotController(apiKey: number, response: Message): boolean {
     if (Array.isArray(list) && list.some((e: Message) => e?.errorCode === ErrorCode.NOT_CONTROLLER)) return true;
   }
   return false;
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    p.then(
-      (v) => {
-        clearTimeout(timer);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(timer);
-        reject(e as Error);
-      },
-    );
-  });
 }

@@ -12,6 +12,7 @@
  * the coordinator's CompleteCommit/CompleteAbort never precedes a marker a failover could lose.
  */
 import { BrokerConnection } from '../../client/broker-connection.js';
+import { withTimeout } from '../../client/timing.js';
 import type { BrokerConfig } from '../../config/broker-config.js';
 import type { Logger } from '../../logger.js';
 import type { MetadataImage } from '../../metadata/image.js';
@@ -109,7 +110,7 @@ export class MarkerRouter implements TxnMarkerChannel {
     let response: Message;
     try {
       const conn = await this.connection(leader, `${endpoint.host}:${endpoint.port}`);
-      response = await withTimeout(conn.send(WRITE_TXN_MARKERS, WRITE_TXN_MARKERS_VERSION, request as never) as Promise<Message>, MARKER_REQUEST_TIMEOUT_MS);
+      response = await withTimeout(conn.send(WRITE_TXN_MARKERS, WRITE_TXN_MARKERS_VERSION, request as never) as Promise<Message>, MARKER_REQUEST_TIMEOUT_MS, `no answer within ${MARKER_REQUEST_TIMEOUT_MS} ms`);
     } catch (err) {
       this.drop(leader);
       this.deps.log.debug(`WriteTxnMarkers to broker ${leader} failed: ${(err as Error).message}`);
@@ -157,20 +158,4 @@ export class MarkerRouter implements TxnMarkerChannel {
     this.closed = true;
     for (const id of [...this.connections.keys()]) this.drop(id);
   }
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    p.then(
-      (v) => {
-        clearTimeout(timer);
-        resolve(v);
-      },
-      (e) => {
-        clearTimeout(timer);
-        reject(e);
-      },
-    );
-  });
 }
